@@ -1,0 +1,71 @@
+"""Workspace commands: ``econn demo``, ``econn import``, ``econn status``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from . import add_workspace_arg
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("demo", help="construire l'espace de démonstration (déterministe)",
+                       description="Construit l'espace de démonstration : données GC, connecteurs FACIL et CSV, "
+                                   "fichiers CSV en attente avec des problèmes plantés.")
+    p.add_argument("--out", metavar="DIR", default=None, help="dossier cible (défaut : data/demo)")
+    p.add_argument("--force", action="store_true", help="remplacer un espace existant")
+    p.set_defaults(func=_demo)
+
+    p = sub.add_parser("import", help="importer un export de référence de la GC (CSV ou .xlsx)",
+                       description="Charge un export de la GC dans l'espace de travail ; tout ou rien.")
+    p.add_argument("kind", choices=["articles", "tiers", "tva", "unites", "pays", "reglements", "grilles"],
+                   help="type de données")
+    p.add_argument("file", help="fichier CSV ou .xlsx")
+    p.add_argument("--replace", action="store_true", help="vider la table avant l'import")
+    add_workspace_arg(p)
+    p.set_defaults(func=_import)
+
+    p = sub.add_parser("status", help="état de l'espace de travail : connecteurs, fichiers en attente",
+                       description="Résumé de l'espace de travail (page d'accueil en texte).")
+    add_workspace_arg(p)
+    p.add_argument("--json", action="store_true", help="sortie JSON")
+    p.set_defaults(func=_status)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from ..demo import build_demo
+    from ..workspace import resolve_workspace
+
+    out = resolve_workspace(args.out)
+    report = build_demo(out, force=args.force)
+    print(f"Espace de démonstration prêt : {out} ({report})")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from ..reference import import_reference
+    from ..workspace import resolve_workspace
+
+    ws = resolve_workspace(args.workspace)
+    rep = import_reference(ws, args.kind, args.file, replace=True if args.replace else None)
+    msg = f"{rep.rows} ligne(s) lue(s) : {rep.inserted} ajoutée(s), {rep.updated} mise(s) à jour dans {ws}"
+    if rep.ignored_columns:
+        msg += f" ; colonnes ignorées : {', '.join(rep.ignored_columns)}"
+    print(msg)
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    from ..overview import connector_overview
+    from ..workspace import resolve_workspace
+
+    ws = resolve_workspace(args.workspace)
+    rows = connector_overview(ws)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        return 0
+    for r in rows:
+        print(f"{r['code']:<10} fichiers en attente : {r['pending_files']:>3}  "
+              f"dernière réception : {r['last_reception'] or '—'}  "
+              f"48 h : {r['succes_48h']} succès / {r['alertes_48h']} alertes / {r['erreurs_48h']} erreurs")
+    return 0

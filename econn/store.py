@@ -1,0 +1,345 @@
+"""The workspace store: one DuckDB file, opened per operation, shared by processes.
+
+Several Voilà kernels (one process per open page) and CLI runs share one
+``econn.duckdb``. DuckDB lets only one process hold the file read-write, and
+refuses the open immediately otherwise, so every operation opens a connection,
+does its work and closes it; an open that meets another process's lock is
+retried with jittered exponential back-off for a bounded time
+(``ECONN_LOCK_TIMEOUT``, default 30 s), then fails with :class:`StoreBusyError`.
+Within a process, DuckDB refuses to mix read-only and read-write connections
+to one file, so a read-only request falls back to the read-write configuration.
+
+DuckDB's own file lock is not enough: measured here with 6 writer processes,
+a second process could open the file while the first was still closing it
+(``Could not read enough bytes``) and, once in 600 commits, a committed row
+was lost. So every connection is bracketed by an ``flock`` on a sidecar file
+``econn.lock``, taken before DuckDB opens the database and released only after
+it has closed it: shared for readers, exclusive for writers. The kernel drops
+an ``flock`` when its process dies, so a killed kernel never leaves it behind.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import random
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from .errors import StoreBusyError, StoreError, WorkspaceError
+from .schema import LATEST_VERSION, MIGRATIONS
+
+log = logging.getLogger(__name__)
+
+DB_NAME = "econn.duckdb"
+LOCK_NAME = "econn.lock"
+APP_ID = "econn-workspace"
+DEFAULT_LOCK_TIMEOUT = 30.0
+
+_ready: set[str] = set()
+_ready_lock = threading.Lock()
+
+WaitCallback = Callable[[float, str], None]
+
+
+def db_path(workspace: str | os.PathLike[str]) -> Path:
+    """Path of the workspace database file."""
+    return Path(workspace) / DB_NAME
+
+
+def lock_timeout() -> float:
+    """Seconds an operation waits for another process's lock (``ECONN_LOCK_TIMEOUT``)."""
+    try:
+        return float(os.environ.get("ECONN_LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT))
+    except ValueError:
+        return DEFAULT_LOCK_TIMEOUT
+
+
+def quote_ident(name: str) -> str:
+    """Quote an identifier (a column name from a client file) for DuckDB SQL."""
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    return isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower()
+
+
+def _holder(exc: Exception) -> str:
+    m = re.search(r"\(PID (\d+)\)", str(exc))
+    return f"PID {m.group(1)}" if m else "un autre processus"
+
+
+class _ProcessLock:
+    """The sidecar ``flock`` of one workspace, re-entrant within this process."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.fd: int | None = None
+        self.mode = 0
+        self.depth = 0
+        self.mutex = threading.RLock()
+
+    def acquire(self, exclusive: bool, budget: float, on_wait: WaitCallback | None) -> None:
+        self.mutex.acquire()
+        try:
+            if self.depth:
+                if exclusive and self.mode != fcntl.LOCK_EX:
+                    raise StoreError("cannot write inside a read-only store operation of the same process",
+                                     "Erreur interne : écriture demandée pendant une lecture.")
+                self.depth += 1
+                return
+            mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            start = time.monotonic()
+            delay = 0.002
+            told = 0.0
+            while True:
+                try:
+                    fcntl.flock(fd, mode | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    elapsed = time.monotonic() - start
+                    if elapsed >= budget:
+                        os.close(fd)
+                        raise StoreBusyError(
+                            f"workspace {self.path.parent} is busy (lock held for more than {budget:.0f}s)",
+                            f"L'espace de travail est occupé par un autre traitement depuis plus de {budget:.0f} s. "
+                            "Attendez la fin du traitement en cours (ou fermez les autres pages), puis réessayez.",
+                        ) from None
+                    if on_wait is not None and elapsed - told >= 1.0:
+                        told = elapsed
+                        on_wait(elapsed, "un autre traitement")
+                    time.sleep(delay * (0.5 + random.random()))
+                    delay = min(delay * 1.5, 0.05)
+            self.fd, self.mode, self.depth = fd, mode, 1
+        except BaseException:
+            self.mutex.release()
+            raise
+
+    def release(self) -> None:
+        try:
+            self.depth -= 1
+            if self.depth == 0 and self.fd is not None:
+                fcntl.flock(self.fd, fcntl.LOCK_UN)
+                os.close(self.fd)
+                self.fd = None
+        finally:
+            self.mutex.release()
+
+
+_locks: dict[str, _ProcessLock] = {}
+
+
+def _process_lock(path: Path) -> _ProcessLock:
+    key = str(path.resolve())
+    with _ready_lock:
+        lock = _locks.get(key)
+        if lock is None:
+            lock = _locks[key] = _ProcessLock(path.parent / LOCK_NAME)
+        return lock
+
+
+def _open_raw(
+    path: Path, read_only: bool, timeout: float | None, on_wait: WaitCallback | None
+) -> duckdb.DuckDBPyConnection:
+    """Open the file, retrying while another process holds the lock."""
+    budget = lock_timeout() if timeout is None else timeout
+    start = time.monotonic()
+    delay = 0.005
+    attempt = 0
+    while True:
+        try:
+            try:
+                return duckdb.connect(str(path), read_only=read_only)
+            except duckdb.ConnectionException as exc:
+                # Same process already holds the file read-write: join that configuration.
+                if read_only and "different configuration" in str(exc):
+                    return duckdb.connect(str(path), read_only=False)
+                raise
+        except duckdb.Error as exc:
+            if not _is_lock_error(exc):
+                raise
+            elapsed = time.monotonic() - start
+            if elapsed >= budget:
+                raise StoreBusyError(
+                    f"workspace database {path} is locked by {_holder(exc)} for more than {budget:.0f}s",
+                    f"L'espace de travail est occupé par {_holder(exc)} depuis plus de {budget:.0f} s. "
+                    "Fermez les autres pages ou attendez la fin du traitement en cours, puis réessayez.",
+                ) from exc
+            attempt += 1
+            if on_wait is not None and attempt in (1, 20, 60) or (on_wait is not None and attempt % 100 == 0):
+                on_wait(elapsed, _holder(exc))
+            time.sleep(delay * (0.5 + random.random()))
+            delay = min(delay * 1.6, 0.25)
+
+
+def _check_and_migrate(path: Path, con: duckdb.DuckDBPyConnection) -> None:
+    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    if "meta" not in tables:
+        if tables:
+            raise WorkspaceError(
+                f"{path} is a DuckDB database but not an econn workspace",
+                f"Le fichier {path} n'est pas un espace de travail econn (base DuckDB étrangère). "
+                "Choisissez un autre dossier ou restaurez une sauvegarde (econn restore).",
+            )
+        version = 0
+    else:
+        row = con.execute("SELECT value FROM meta WHERE key = 'app'").fetchone()
+        if row is None or row[0] != APP_ID:
+            raise WorkspaceError(
+                f"{path} has a meta table that is not econn's",
+                f"Le fichier {path} n'est pas un espace de travail econn.",
+            )
+        version = int(con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0])
+    if version > LATEST_VERSION:
+        raise WorkspaceError(
+            f"{path} has schema version {version}, newer than this econn ({LATEST_VERSION})",
+            "Cet espace de travail a été créé par une version plus récente d'econn : mettez econn à jour.",
+        )
+    for number, sql in MIGRATIONS:
+        if number <= version:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(sql)
+            if number == 1:
+                con.execute("INSERT INTO meta VALUES ('app', ?)", [APP_ID])
+                con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(number)])
+            else:
+                con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(number)])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        log.info("workspace %s migrated to schema version %s", path, number)
+
+
+def init_store(workspace: str | os.PathLike[str], *, create: bool = True) -> Path:
+    """Create (if allowed) and migrate the workspace database; idempotent and cheap after the first call."""
+    ws = Path(workspace)
+    path = db_path(ws)
+    key = str(path.resolve())
+    with _ready_lock:
+        if key in _ready and path.exists():
+            return path
+    if not path.exists():
+        if not create:
+            raise WorkspaceError(
+                f"no econn workspace at {ws} (missing {DB_NAME})",
+                f"Aucun espace de travail econn dans {ws}. Créez-le avec « econn demo » ou « econn import ».",
+            )
+        ws.mkdir(parents=True, exist_ok=True)
+    plock = _process_lock(path)
+    plock.acquire(True, lock_timeout(), None)
+    try:
+        try:
+            con = _open_raw(path, False, None, None)
+        except duckdb.Error as exc:
+            raise StoreError(
+                f"cannot open workspace database {path}: {exc}",
+                f"Impossible d'ouvrir la base {path} : fichier endommagé ou d'un autre logiciel. "
+                "Restaurez une sauvegarde (econn restore) ou choisissez un autre dossier.",
+            ) from exc
+        try:
+            _check_and_migrate(path, con)
+        finally:
+            con.close()
+    finally:
+        plock.release()
+    with _ready_lock:
+        _ready.add(key)
+    return path
+
+
+@contextmanager
+def connect(
+    workspace: str | os.PathLike[str],
+    *,
+    read_only: bool = False,
+    timeout: float | None = None,
+    on_wait: WaitCallback | None = None,
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the workspace database for one operation and close it afterwards.
+
+    Args:
+        workspace: the workspace folder.
+        read_only: lets several reading processes share the file.
+        timeout: seconds to wait for another process's lock (default ``ECONN_LOCK_TIMEOUT``).
+        on_wait: called with (seconds waited, lock holder) while waiting, so a page can say why it waits.
+
+    Raises:
+        WorkspaceError: no workspace there, or not an econn one.
+        StoreBusyError: another process kept the lock past the timeout.
+    """
+    path = init_store(workspace, create=False)
+    budget = lock_timeout() if timeout is None else timeout
+    plock = _process_lock(path)
+    plock.acquire(not read_only, budget, on_wait)
+    try:
+        try:
+            con = _open_raw(path, read_only, timeout, on_wait)
+        except StoreError:
+            raise
+        except duckdb.Error as exc:
+            raise StoreError(
+                f"cannot open workspace database {path}: {exc}",
+                f"Impossible d'ouvrir la base {path} : {exc}",
+            ) from exc
+        try:
+            yield con
+        finally:
+            con.close()
+    finally:
+        plock.release()
+
+
+@contextmanager
+def transaction(
+    workspace: str | os.PathLike[str], *, timeout: float | None = None, on_wait: WaitCallback | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection inside one transaction: committed on success, rolled back on any error."""
+    with connect(workspace, timeout=timeout, on_wait=on_wait) as con:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield con
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
+
+
+def query_df(workspace: str | os.PathLike[str], sql: str, params: list[Any] | None = None) -> Any:
+    """Run one read query and return a pandas DataFrame."""
+    with connect(workspace, read_only=True) as con:
+        return con.execute(sql, params or []).df()
+
+
+def next_counter(con: duckdb.DuckDBPyConnection, name: str, start: int = 1) -> int:
+    """Increment and return a named counter (GC document numbers, payment numbers) in the caller's transaction."""
+    row = con.execute(
+        "INSERT INTO counters VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 "
+        "RETURNING value",
+        [name, start],
+    ).fetchone()
+    return int(row[0])
+
+
+def get_setting(con: duckdb.DuckDBPyConnection, key: str, default: str | None = None) -> str | None:
+    """A workspace setting (retention months, security thresholds…)."""
+    row = con.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+    return default if row is None else row[0]
+
+
+def set_setting(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    """Set a workspace setting."""
+    con.execute(
+        "INSERT INTO settings VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, value]
+    )

@@ -1,0 +1,83 @@
+"""Home page « Synchro e-connecteur »: connectors, pending files, sync state, 48 h counts, links."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import ipywidgets as w
+
+from ..overview import connector_overview, level_counts
+from ..workspace import resolve_workspace
+from .common import MessagePanel, available_dashboards, page_header
+from .format import esc, fr_date, fr_int
+
+_DOC_TYPES = {"commandes": "Commandes", "livraisons": "Livraisons"}
+
+
+class HomePage(w.VBox):
+    """The e-connecteur synchronisation screen, as a widget."""
+
+    def __init__(self, workspace: str | Path | None = None) -> None:
+        super().__init__()
+        self.add_class("econn-page")
+        self.add_class("econn-home")
+        self.workspace = resolve_workspace(workspace)
+        self.messages = MessagePanel()
+        self.counts = w.HTML()
+        self.counts.add_class("econn-counts")
+        self.table = w.HTML()
+        self.table.add_class("econn-connectors")
+        self.refresh_button = w.Button(description="Actualiser les réceptions", icon="refresh",
+                                       layout=w.Layout(width="auto"))
+        self.refresh_button.add_class("econn-refresh")
+        self.refresh_button.on_click(self.messages.guard(lambda _b: self.refresh()))
+        links = "".join(
+            f'<li><a href="{esc(f)}">{esc(t)}</a> — <span class="econn-muted">{esc(d)}</span></li>'
+            for f, t, d in available_dashboards() if f != "00_accueil.ipynb"
+        )
+        self.links = w.HTML(f"<h3>Tableaux de bord</h3><ul>{links}</ul>")
+        self.links.add_class("econn-links")
+        self.children = [
+            page_header("Synchro e-connecteur", self.workspace, home=True),
+            self.messages,
+            w.HTML("<h3>Dernières 48 heures</h3>"),
+            self.counts,
+            w.HBox([w.HTML("<h3>Connecteurs</h3>"), self.refresh_button]),
+            self.table,
+            self.links,
+        ]
+        self.messages.guard(self.refresh)()
+
+    def refresh(self) -> None:
+        """Re-read the workspace and the import folders."""
+        counts = level_counts(self.workspace)
+        self.counts.value = (
+            f'<span class="econn-badge econn-succes">{fr_int(counts["succès"])} succès</span>'
+            f'<span class="econn-badge econn-alerte">{fr_int(counts["alerte"])} alertes</span>'
+            f'<span class="econn-badge econn-erreur">{fr_int(counts["erreur"])} erreurs</span>'
+        )
+        rows = connector_overview(self.workspace)
+        if not rows:
+            self.table.value = "<p>Aucun connecteur paramétré.</p>"
+            return
+        body = []
+        for r in rows:
+            state = ("✅ Aucune erreur" if not r["open_errors"]
+                     else f"❌ {fr_int(r['open_errors'])} erreur(s) non traitée(s)")
+            pending = (f"{r['pending_files']} fichier(s) en attente" if r["pending_files"]
+                       else "Aucune donnée en attente")
+            last = fr_date(r["last_reception"], with_time=True) or "—"
+            sent = fr_date(r["last_send"], with_time=True) or "—"
+            body.append(
+                f'<tr class="econn-connector" data-code="{esc(r["code"])}"><td><b>{esc(r["code"])}</b></td>'
+                f'<td>{esc(r["partner"])}</td><td>{esc(r["mode"]).upper()}</td>'
+                f'<td>{esc(_DOC_TYPES.get(r["doc_type"], r["doc_type"]))}</td><td>{esc(state)}</td>'
+                f"<td>{esc(pending)}<br><span class=\"econn-muted\">dernière réception : {esc(last)}</span></td>"
+                f"<td>dernier envoi : {esc(sent)}</td></tr>"
+            )
+        self.table.value = (
+            '<table class="econn-table"><thead><tr><th>Code</th><th>En liaison avec</th><th>Mode</th>'
+            "<th>Réception des documents</th><th>État des synchronisations précédentes</th>"
+            "<th>Réceptionner les données</th><th>Envoyer les données</th></tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table>"
+        )

@@ -1,0 +1,49 @@
+"""Shared fixtures: a fresh empty workspace, the demo workspace, a tiny-CSV writer."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from econn import store
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """A new, empty, migrated workspace."""
+    ws = tmp_path / "ws"
+    store.init_store(ws)
+    return ws
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo workspace, built once per test session (read it, do not modify it)."""
+    from econn.demo import build_demo
+
+    out = tmp_path_factory.mktemp("demo-template") / "demo"
+    build_demo(out)
+    return out
+
+
+@pytest.fixture
+def demo_workspace(demo_template: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo workspace that a test may modify."""
+    dst = tmp_path / "demo"
+    shutil.copytree(demo_template, dst)
+    return dst
+
+
+@pytest.fixture
+def write_csv(tmp_path: Path) -> Callable[..., Path]:
+    """Write text to a CSV file in the given encoding and return its path."""
+
+    def _write(text: str, name: str = "file.csv", encoding: str = "utf-8") -> Path:
+        p = tmp_path / name
+        p.write_bytes(text.encode(encoding))
+        return p
+
+    return _write

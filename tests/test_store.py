@@ -1,0 +1,144 @@
+"""The store: schema and migrations, foreign or damaged files, the lock policy across processes."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from econn import store
+from econn.errors import StoreBusyError, StoreError, WorkspaceError
+from econn.schema import LATEST_VERSION
+
+
+def test_new_workspace_is_migrated(workspace: Path) -> None:
+    with store.connect(workspace, read_only=True) as con:
+        version = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    assert int(version) == LATEST_VERSION
+    for t in ("connectors", "articles", "tiers", "tva_codes", "units", "countries", "payment_methods",
+              "price_grids", "correspondences", "received_files", "documents", "document_lines", "history",
+              "findings"):
+        assert t in tables
+
+
+def test_missing_workspace_is_refused_not_created(tmp_path: Path) -> None:
+    with pytest.raises(WorkspaceError) as err:
+        with store.connect(tmp_path / "nowhere"):
+            pass
+    assert "Aucun espace de travail" in err.value.message_fr
+    assert not (tmp_path / "nowhere" / store.DB_NAME).exists()
+
+
+def test_foreign_duckdb_file_gets_a_clear_message(tmp_path: Path) -> None:
+    ws = tmp_path / "foreign"
+    ws.mkdir()
+    con = duckdb.connect(str(ws / store.DB_NAME))
+    con.execute("CREATE TABLE clients (id INTEGER)")
+    con.close()
+    with pytest.raises(WorkspaceError) as err:
+        store.init_store(ws)
+    assert "n'est pas un espace de travail econn" in err.value.message_fr
+    # nothing was added to the foreign file
+    con = duckdb.connect(str(ws / store.DB_NAME))
+    assert [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()] == ["clients"]
+    con.close()
+
+
+def test_damaged_file_gets_a_clear_message_and_is_kept(tmp_path: Path) -> None:
+    ws = tmp_path / "damaged"
+    ws.mkdir()
+    garbage = b"this is not a database" * 500
+    (ws / store.DB_NAME).write_bytes(garbage)
+    with pytest.raises(StoreError) as err:
+        store.init_store(ws)
+    assert "endommagé" in err.value.message_fr
+    assert (ws / store.DB_NAME).read_bytes() == garbage
+
+
+def test_transaction_rolls_back_on_error(workspace: Path) -> None:
+    with pytest.raises(RuntimeError):
+        with store.transaction(workspace) as con:
+            con.execute("INSERT INTO units VALUES ('UNI', 'Unité', 'C62', true)")
+            raise RuntimeError("boom")
+    assert store.query_df(workspace, "SELECT * FROM units").empty
+
+
+def test_counter_increments(workspace: Path) -> None:
+    with store.transaction(workspace) as con:
+        values = [store.next_counter(con, "document", start=100) for _ in range(3)]
+    assert values == [100, 101, 102]
+
+
+def _hold_lock(path: str, seconds: float, ready: "mp.synchronize.Event") -> None:
+    con = duckdb.connect(path)
+    ready.set()
+    time.sleep(seconds)
+    con.close()
+
+
+def test_busy_store_waits_then_succeeds(workspace: Path) -> None:
+    ready = mp.get_context("spawn").Event()
+    p = mp.get_context("spawn").Process(target=_hold_lock, args=(str(store.db_path(workspace)), 1.0, ready))
+    p.start()
+    ready.wait(30)
+    waits: list[float] = []
+    t0 = time.monotonic()
+    with store.connect(workspace, timeout=20, on_wait=lambda s, holder: waits.append(s)) as con:
+        con.execute("SELECT 1")
+    p.join()
+    assert time.monotonic() - t0 >= 0.5
+    assert waits, "the page must be told that it is waiting"
+
+
+def test_busy_store_fails_with_clear_message_after_timeout(workspace: Path) -> None:
+    ready = mp.get_context("spawn").Event()
+    p = mp.get_context("spawn").Process(target=_hold_lock, args=(str(store.db_path(workspace)), 3.0, ready))
+    p.start()
+    ready.wait(30)
+    with pytest.raises(StoreBusyError) as err:
+        with store.connect(workspace, timeout=0.5):
+            pass
+    p.join()
+    assert "occupé" in err.value.message_fr and "PID" in err.value.message_fr
+
+
+def _writer(ws: str, worker: int, n: int) -> None:
+    for i in range(n):
+        with store.transaction(ws) as con:
+            con.execute(
+                "INSERT INTO history (connector, kind, level, reference, message) VALUES (?, 'reception', 'succès', ?, ?)",
+                [f"W{worker}", f"{worker}-{i}", "écriture concurrente"],
+            )
+            store.next_counter(con, "shared")
+
+
+@pytest.mark.parametrize("workers,per_worker", [(6, 25)])
+def test_concurrent_writer_processes_lose_nothing(
+    workspace: Path, workers: int, per_worker: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # This test is about losing nothing; on a loaded 2-core machine a writer may wait long for its turn.
+    monkeypatch.setenv("ECONN_LOCK_TIMEOUT", "300")
+    ctx = mp.get_context("spawn")
+    procs = [ctx.Process(target=_writer, args=(str(workspace), k, per_worker)) for k in range(workers)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0
+    with store.connect(workspace, read_only=True) as con:
+        refs = {r[0] for r in con.execute("SELECT reference FROM history").fetchall()}
+        counter = con.execute("SELECT value FROM counters WHERE name = 'shared'").fetchone()[0]
+    assert refs == {f"{k}-{i}" for k in range(workers) for i in range(per_worker)}
+    assert counter == workers * per_worker
+
+
+def test_quote_ident_neutralises_quotes() -> None:
+    con = duckdb.connect()
+    name = 'a"; DROP TABLE x; --'
+    con.execute(f"CREATE TABLE t ({store.quote_ident(name)} INTEGER)")
+    assert con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = 't'").fetchone()[0] == name
