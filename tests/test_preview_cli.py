@@ -1,0 +1,61 @@
+"""``econn preview`` as a user runs it: a subprocess, JSON fields, clean French errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+FIX = Path(__file__).parent / "fixtures" / "load"
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "econn.cli", "preview", *args], capture_output=True, text=True,
+                          timeout=60)
+
+
+def test_json_preview_of_a_cp1252_file() -> None:
+    r = run(str(FIX / "semicolon_cp1252.csv"), "--json", "--rows", "2")
+    assert r.returncode == 0, r.stderr
+    o = json.loads(r.stdout)
+    for key in ("file", "encoding", "delimiter", "quotechar", "has_header", "columns", "rows_ok", "rows_rejected",
+                "rejects", "skipped_lines", "sample", "dialect", "header_mapping", "partial", "bytes_read"):
+        assert key in o
+    assert o["delimiter"] == ";" and o["columns"][0] == "N° commande"
+    assert o["sample"] == [{"N° commande": "CW_001", "Désignation": "Bœuf bourguignon", "Prix": "12,50 €", "Quantité": "2"},
+                           {"N° commande": "CW_002", "Désignation": "L’œuf; la poule", "Prix": "3,20", "Quantité": "1"}]
+    assert [x["line"] for x in o["rejects"]] == [7, 8] and o["rows_ok"] == 3 and o["partial"] is False
+    assert o["header_mapping"][0] == {"header": "N° commande", "field": "doc_ext_id", "score": 100.0,
+                                      "origin": "synonyme"}
+
+
+def test_forced_encoding_and_delimiter() -> None:
+    r = run(str(FIX / "excel_utf16.txt"), "--json", "--encoding", "utf-16", "--delimiter", "\\t")
+    o = json.loads(r.stdout)
+    assert o["delimiter"] == "\t" and o["sample"][0] == {"code": "00123", "libellé": "Café €", "prix": "1,50"}
+
+
+def test_human_output_is_french() -> None:
+    r = run(str(FIX / "unterminated_quote.csv"))
+    assert r.returncode == 0, r.stderr
+    assert "ligne 3 rejetée : Guillemet non fermé" in r.stdout and "acceptée(s)" in r.stdout
+
+
+def test_large_file_preview_is_partial(tmp_path: Path) -> None:
+    p = tmp_path / "big.csv"
+    p.write_text("id;nom\n" + "".join(f"{i};nom {i}\n" for i in range(200_000)))
+    r = run(str(p), "--json", "--rows", "20")
+    o = json.loads(r.stdout)
+    assert o["partial"] is True and o["bytes_read"] < p.stat().st_size and len(o["sample"]) == 20
+    full = json.loads(run(str(p), "--json", "--full").stdout)
+    assert full["partial"] is False and full["rows_ok"] == 200_000
+
+
+@pytest.mark.parametrize("name", ["empty.csv", "binary.csv", "does-not-exist.csv"])
+def test_bad_files_give_one_french_line(name: str) -> None:
+    r = run(str(FIX / name))
+    assert r.returncode == 2
+    assert r.stderr.count("\n") == 1 and r.stderr.startswith("econn : ") and "Traceback" not in r.stderr
