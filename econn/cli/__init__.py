@@ -22,6 +22,7 @@ log = logging.getLogger("econn")
 COMMAND_MODULES = [
     "econn.cli.workspace_cmds",
     "econn.cli.preview_cmds",
+    "econn.cli.mappings_cmds",
 ]
 
 
