@@ -61,8 +61,8 @@ def gc_values(con: duckdb.DuckDBPyConnection, domain: str, *, active_only: bool 
 def check_gc_value(con: duckdb.DuckDBPyConnection, domain: str, gc_value: str) -> str | None:
     """None when the GC value exists and is active, else the French reason it cannot be used."""
     actif = "actif" if _HAS_ACTIF[domain] else "true"
-    row = con.execute(f"SELECT {actif} FROM {store.quote_ident(gc_table(domain))} WHERE code = ?",
-                      [gc_value]).fetchone()
+    row = store.first(con.execute(f"SELECT {actif} FROM {store.quote_ident(gc_table(domain))} WHERE code = ?",
+                      [gc_value]))
     if row is None:
         return f"valeur GC « {gc_value} » absente de la table {_GC_NAME[domain]}"
     if not row[0]:
@@ -79,7 +79,7 @@ def check_row(con: duckdb.DuckDBPyConnection, connector: str, domain: str, exter
         return f"état inconnu « {state} » (attendu : {', '.join(STATES)})"
     if not str(external_value or "").strip():
         return "valeur externe vide"
-    if con.execute("SELECT 1 FROM connectors WHERE code = ?", [connector]).fetchone() is None:
+    if store.first(con.execute("SELECT 1 FROM connectors WHERE code = ?", [connector])) is None:
         return f"connecteur inconnu « {connector} »"
     if state in ("valide", "suggere"):
         if not gc_value:
@@ -155,13 +155,13 @@ def bulk_accept(workspace: str | os.PathLike[str], connector: str, domain: str, 
     actif = "g.actif" if _HAS_ACTIF[domain] else "true"
     excluded = " AND ".join("coalesce(c.reason, '') NOT LIKE ?" for _ in NEVER_BULK_PREFIXES)
     with store.transaction(workspace) as con:
-        row = con.execute(f"""
+        row = store.first(con.execute(f"""
             UPDATE correspondences c SET state = 'valide', updated_by = ?, updated_at = current_timestamp
             WHERE c.connector = ? AND c.domain = ? AND c.state = 'suggere' AND c.gc_value IS NOT NULL
               AND c.score >= ? AND {excluded}
               AND EXISTS (SELECT 1 FROM {table} g WHERE g.code = c.gc_value AND {actif})""",
                           [_user(user), connector, domain, min_score,
-                           *(p + "%" for p in NEVER_BULK_PREFIXES)]).fetchone()
+                           *(p + "%" for p in NEVER_BULK_PREFIXES)]))
     return int(row[0]) if row else 0
 
 
@@ -226,7 +226,7 @@ def record_suggestions(workspace: str | os.PathLike[str], connector: str, domain
         con.execute("DELETE FROM _sugg")
         con.executemany("INSERT INTO _sugg VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", batch)
         # A human decision (valide, or any row of origin manuelle/import) is never overwritten.
-        row = con.execute("""
+        row = store.first(con.execute("""
             INSERT INTO correspondences (connector, domain, external_value, external_variant, gc_value, state,
                                          origin, score, reason, updated_by, updated_at)
             SELECT *, current_timestamp FROM _sugg
@@ -235,7 +235,7 @@ def record_suggestions(workspace: str | os.PathLike[str], connector: str, domain
                 score = excluded.score, reason = excluded.reason, updated_by = excluded.updated_by,
                 updated_at = excluded.updated_at
             WHERE correspondences.state <> 'valide' AND correspondences.origin NOT IN ('manuelle', 'import')
-            """).fetchone()
+            """))
         con.execute("DROP TABLE _sugg")
     return int(row[0]) if row else 0
 

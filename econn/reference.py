@@ -273,19 +273,19 @@ def import_reference(workspace: str | os.PathLike[str], kind: str, path: str | o
         sel = ", ".join(
             f"coalesce({store.quote_ident(c)}, {defaults[c]})" if c in defaults else store.quote_ident(c)
             for c in present)
-        before = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        before = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
         if replace or (replace is None and key is None):
             con.execute(f"DELETE FROM {table}")
             before = 0
         updated = 0
         if key:
             updated = con.execute(
-                f"SELECT count(*) FROM clean JOIN {table} t ON t.{key} = clean.{key}").fetchone()[0]
+                f"SELECT count(*) FROM clean JOIN {table} t ON t.{key} = clean.{key}").fetchall()[0][0]
             updates = ", ".join(f"{store.quote_ident(c)} = excluded.{store.quote_ident(c)}" for c in present if c != key)
             conflict = f"ON CONFLICT ({key}) DO UPDATE SET {updates}" if updates else f"ON CONFLICT ({key}) DO NOTHING"
             con.execute(f"INSERT INTO {table} ({collist}) SELECT {sel} FROM clean {conflict}")
         else:
             con.execute(f"INSERT INTO {table} ({collist}) SELECT {sel} FROM clean")
-        after = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        after = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
         con.unregister("clean")
     return ImportReport(kind, str(p), len(clean), after - before, updated, ignored)

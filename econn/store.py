@@ -63,6 +63,12 @@ def lock_timeout() -> float:
         return DEFAULT_LOCK_TIMEOUT
 
 
+def first(result: duckdb.DuckDBPyConnection) -> tuple[Any, ...] | None:
+    """First row of a result, or None, draining it: DuckDB 2.0 keeps a connection busy after fetchone()."""
+    rows = result.fetchall()
+    return rows[0] if rows else None
+
+
 def quote_ident(name: str) -> str:
     """Quote an identifier (a column name from a client file) for DuckDB SQL."""
     return '"' + str(name).replace('"', '""') + '"'
@@ -192,13 +198,13 @@ def _check_and_migrate(path: Path, con: duckdb.DuckDBPyConnection) -> None:
             )
         version = 0
     else:
-        row = con.execute("SELECT value FROM meta WHERE key = 'app'").fetchone()
+        row = first(con.execute("SELECT value FROM meta WHERE key = 'app'"))
         if row is None or row[0] != APP_ID:
             raise WorkspaceError(
                 f"{path} has a meta table that is not econn's",
                 f"Le fichier {path} n'est pas un espace de travail econn.",
             )
-        version = int(con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0])
+        version = int(con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()[0][0])
     if version > LATEST_VERSION:
         raise WorkspaceError(
             f"{path} has schema version {version}, newer than this econn ({LATEST_VERSION})",
@@ -220,6 +226,11 @@ def _check_and_migrate(path: Path, con: duckdb.DuckDBPyConnection) -> None:
             con.execute("ROLLBACK")
             raise
         log.info("workspace %s migrated to schema version %s", path, number)
+    if version == 0:
+        # A new workspace starts with the dated reference VAT rates (domain.md §5); users edit them later.
+        from .mappings.vat import seed_vat_rates
+
+        seed_vat_rates(con)
 
 
 def init_store(workspace: str | os.PathLike[str], *, create: bool = True) -> Path:
@@ -324,17 +335,17 @@ def query_df(workspace: str | os.PathLike[str], sql: str, params: list[Any] | No
 
 def next_counter(con: duckdb.DuckDBPyConnection, name: str, start: int = 1) -> int:
     """Increment and return a named counter (GC document numbers, payment numbers) in the caller's transaction."""
-    row = con.execute(
+    row = first(con.execute(
         "INSERT INTO counters VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 "
         "RETURNING value",
         [name, start],
-    ).fetchone()
+    ))
     return int(row[0])
 
 
 def get_setting(con: duckdb.DuckDBPyConnection, key: str, default: str | None = None) -> str | None:
     """A workspace setting (retention months, security thresholds…)."""
-    row = con.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+    row = first(con.execute("SELECT value FROM settings WHERE key = ?", [key]))
     return default if row is None else row[0]
 
 

@@ -142,3 +142,10 @@ def test_quote_ident_neutralises_quotes() -> None:
     name = 'a"; DROP TABLE x; --'
     con.execute(f"CREATE TABLE t ({store.quote_ident(name)} INTEGER)")
     assert con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = 't'").fetchone()[0] == name
+
+
+def test_new_workspace_has_dated_vat_rates(workspace: Path) -> None:
+    df = store.query_df(workspace, "SELECT country, rate, valid_from FROM vat_rates WHERE country = 'EE' ORDER BY valid_from")
+    assert {float(r) for r in df["rate"]} >= {22.0, 24.0}
+    fr = store.query_df(workspace, "SELECT rate FROM vat_rates WHERE country = 'FR' AND territory = ''")
+    assert {float(r) for r in fr["rate"]} >= {20.0, 10.0, 5.5, 2.1}

@@ -161,7 +161,7 @@ def seed_vat_rates(con: duckdb.DuckDBPyConnection) -> int:
     Idempotent, and it never overwrites or deletes a row a user edited: a row is missing when no row
     has the same country, territory, rate, kind and start date.
     """
-    before = con.execute("SELECT count(*) FROM vat_rates").fetchone()[0]
+    before = con.execute("SELECT count(*) FROM vat_rates").fetchall()[0][0]
     rows = [(r.country, r.territory, r.rate, r.kind, r.valid_from, r.valid_to) for r in reference_rates()]
     con.execute("CREATE TEMP TABLE IF NOT EXISTS _vat_seed (country VARCHAR, territory VARCHAR, "
                 "rate DECIMAL(6, 3), kind VARCHAR, valid_from DATE, valid_to DATE)")
@@ -173,7 +173,7 @@ def seed_vat_rates(con: duckdb.DuckDBPyConnection) -> int:
         WHERE NOT EXISTS (SELECT 1 FROM vat_rates v WHERE v.country = s.country AND v.territory = s.territory
                           AND v.rate = s.rate AND v.kind = s.kind AND v.valid_from = s.valid_from)""")
     con.execute("DROP TABLE _vat_seed")
-    return int(con.execute("SELECT count(*) FROM vat_rates").fetchone()[0] - before)
+    return int(con.execute("SELECT count(*) FROM vat_rates").fetchall()[0][0] - before)
 
 
 # Preferred GC types for each label kind (first is best).

@@ -1,0 +1,166 @@
+"""Browser tests: the dashboards served by Voilà, driven in Debian's headless Chromium.
+
+One Voilà server per session (started the way `make run` starts it, with the
+repository's voila.json, on a free port, against a private demo workspace), one
+Chromium. Every page fails its test on a console error, an uncaught page error
+or any dialog (alert/confirm/prompt): a dialog would mean a client's value ran as
+script. Requests leaving 127.0.0.1 (the lab template's icon font CDN) are
+answered locally with an empty body, since this machine has no network.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage"]
+TIMINGS_FILE = ROOT / "benchmarks" / "out" / "page_times.json"
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class VoilaServer:
+    url: str
+    workspace: Path
+    proc: subprocess.Popen
+    log: Path
+
+    def render_url(self, notebook: str) -> str:
+        return f"{self.url}/voila/render/{notebook}"
+
+
+@pytest.fixture(scope="session")
+def voila_server(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> Iterator[VoilaServer]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make browser` (Debian's chromium) before the browser tests")
+    ws = tmp_path_factory.mktemp("voila") / "demo"
+    shutil.copytree(demo_template, ws)
+    port = _free_port()
+    log = ws.parent / "voila.log"
+    env = dict(os.environ, ECONN_WORKSPACE=str(ws), ECONN_LOCK_TIMEOUT="60")
+    bindir = Path(sys.executable).parent
+    cmd = [str(bindir / "voila"), "notebooks/", "--Voila.ip=127.0.0.1", f"--Voila.port={port}",
+           "--Voila.port_retries=0", "--no-browser"]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/voila/static/", timeout=2)
+            break
+        except urllib.error.HTTPError:
+            break  # the server answers (a 403/404 on the folder is an answer)
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"Voilà did not start:\n{log.read_text(errors='replace')[-3000:]}")
+            time.sleep(0.3)
+    server = VoilaServer(url, ws, proc, log)
+    try:
+        yield server
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(10)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@dataclass
+class Problems:
+    """What went wrong in the page: console errors, page errors, dialogs."""
+
+    console: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def assert_clean(self) -> None:
+        assert not self.dialogs, f"a dialog opened (a value ran as script?): {self.dialogs}"
+        assert not self.page_errors, f"uncaught page errors: {self.page_errors}"
+        assert not self.console, f"console errors: {self.console}"
+
+
+@pytest.fixture
+def page(browser: object, voila_server: VoilaServer) -> Iterator[tuple[object, Problems]]:
+    problems = Problems()
+    context = browser.new_context(viewport={"width": 1360, "height": 900}, locale="fr-FR")  # type: ignore[attr-defined]
+
+    def offline(route: object) -> None:
+        route.fulfill(status=200, body="", content_type="text/css")  # type: ignore[attr-defined]
+
+    context.route(lambda url: not url.startswith(voila_server.url), offline)
+    pg = context.new_page()
+    pg.on("console", lambda m: problems.console.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: problems.page_errors.append(str(e)))
+
+    def on_dialog(d: object) -> None:
+        problems.dialogs.append(f"{d.type}: {d.message}")  # type: ignore[attr-defined]
+        d.dismiss()  # type: ignore[attr-defined]
+
+    pg.on("dialog", on_dialog)
+    yield pg, problems
+    context.close()
+
+
+def open_dashboard(pg: object, server: VoilaServer, notebook: str, ready: str, timeout_ms: int = 60000) -> float:
+    """Navigate to a dashboard and wait until ``ready`` (a CSS selector) is visible; return seconds taken."""
+    t0 = time.monotonic()
+    pg.goto(server.render_url(notebook))  # type: ignore[attr-defined]
+    pg.wait_for_selector(ready, state="visible", timeout=timeout_ms)  # type: ignore[attr-defined]
+    elapsed = time.monotonic() - t0
+    record_timing(notebook, elapsed)
+    return elapsed
+
+
+def record_timing(notebook: str, seconds: float) -> None:
+    """Keep the time-to-widgets figures the README reports (benchmarks/out/page_times.json)."""
+    TIMINGS_FILE.parent.mkdir(parents=True, exist_ok=True)
+    data = json.loads(TIMINGS_FILE.read_text()) if TIMINGS_FILE.exists() else {}
+    data.setdefault(notebook, []).append(round(seconds, 3))
+    TIMINGS_FILE.write_text(json.dumps(data, indent=1))
+
+
+def screenshot(pg: object, name: str) -> None:
+    """Save a screenshot for the README when ``ECONN_SCREENSHOTS`` names a folder."""
+    folder = os.environ.get("ECONN_SCREENSHOTS")
+    if folder:
+        target = ROOT / folder
+        target.mkdir(parents=True, exist_ok=True)
+        pg.screenshot(path=str(target / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]

@@ -1,0 +1,118 @@
+"""econn import: GC reference exports loaded all-or-nothing, with French header variants."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from econn import store
+from econn.errors import ImportFileError
+from econn.reference import import_reference
+
+ARTICLES_CP1252 = (
+    "Référence;Désignation;Unité de vente;Code TVA;PV HT;Prix achat;Famille;Code barre;Sommeil;Disponible export\r\n"
+    "MIEL;Pot de miel 500 g;UNI;V1;6,50;3,10;EPICERIE;3760123450012;non;oui\r\n"
+    "CAFE;Café moulu « Œillet »;UNI;V1;1 234,50;900;EPICERIE;;oui;non\r\n"
+    "\r\n"
+    "TH-01;Thé vert;UNI;V1;4.2;;EPICERIE;;0;1\r\n"
+)
+
+
+def _articles(ws: Path) -> dict[str, tuple]:
+    with store.connect(ws, read_only=True) as con:
+        return {r[0]: r[1:] for r in con.execute(
+            "SELECT code, libelle, prix_ht, prix_achat, actif, export, ean FROM articles").fetchall()}
+
+
+def test_articles_cp1252_with_french_headers(workspace: Path, tmp_path: Path) -> None:
+    f = tmp_path / "articles.csv"
+    f.write_bytes(ARTICLES_CP1252.encode("cp1252"))
+    rep = import_reference(workspace, "articles", f)
+    assert (rep.rows, rep.inserted, rep.updated) == (3, 3, 0)
+    arts = _articles(workspace)
+    assert arts["MIEL"] == ("Pot de miel 500 g", Decimal("6.5"), Decimal("3.1"), True, True, "3760123450012")
+    assert arts["CAFE"][0] == "Café moulu « Œillet »" and arts["CAFE"][1] == Decimal("1234.5")
+    assert arts["CAFE"][3] is False  # « Sommeil : oui » means inactive
+    assert arts["TH-01"][1] == Decimal("4.2") and arts["TH-01"][2] is None
+
+
+def test_reimport_updates_by_code(workspace: Path, tmp_path: Path) -> None:
+    f = tmp_path / "a.csv"
+    f.write_text("code;libelle;prix_ht\nMIEL;Miel;6,50\n", encoding="utf-8")
+    import_reference(workspace, "articles", f)
+    f.write_text("code;libelle;prix_ht\nMIEL;Miel de lavande;7,00\nBECH;Bêchage;12\n", encoding="utf-8")
+    rep = import_reference(workspace, "articles", f)
+    assert (rep.inserted, rep.updated) == (1, 1)
+    assert _articles(workspace)["MIEL"][:2] == ("Miel de lavande", Decimal("7"))
+
+
+def test_xlsx_tiers(workspace: Path, tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Code client", "Raison sociale", "Nom", "Prénom", "E-mail", "CP", "Ville", "Pays"])
+    ws.append(["ANDPA", None, "ANDRE", "Patrick", "p.andre@example.fr", "59950", "Auby", "FR"])
+    ws.append(["GUEPI", None, "Guenand", "PIERRE", None, "06200", "Nice", "FR"])
+    f = tmp_path / "tiers.xlsx"
+    wb.save(f)
+    rep = import_reference(workspace, "tiers", f)
+    assert rep.rows == 2
+    with store.connect(workspace, read_only=True) as con:
+        rows = con.execute("SELECT code, email, code_postal FROM tiers ORDER BY code").fetchall()
+    assert rows == [("ANDPA", "p.andre@example.fr", "59950"), ("GUEPI", None, "06200")]  # leading zero kept
+
+
+def test_grilles_replace_and_dates(workspace: Path, tmp_path: Path) -> None:
+    f = tmp_path / "grilles.csv"
+    f.write_text("article;categorie_tarifaire;client;qte_min;prix_ht;remise_pct;date_debut;date_fin\n"
+                 "MIEL;REV;;10;5,90;;01/01/2026;31/12/2026\n", encoding="utf-8")
+    import_reference(workspace, "grilles", f)
+    import_reference(workspace, "grilles", f)
+    df = store.query_df(workspace, "SELECT article, date_debut, date_fin, qte_min FROM price_grids")
+    assert len(df) == 1 and str(df.loc[0, "date_fin"])[:10] == "2026-12-31"
+
+
+@pytest.mark.parametrize("content,expected", [
+    ("code;libelle;prix_ht\nMIEL;Miel;6,50\nBECH;Bêchage;douze\n", "ligne 3, prix_ht : « douze » illisible"),
+    ("code;libelle\nMIEL;Miel\nMIEL;Miel bis\n", "code « MIEL » en double, lignes 2, 3"),
+    ("code;libelle\nMIEL;Miel\n;Sans code\n", "ligne 3 : code vide"),
+    ("libelle;prix_ht\nMiel;6,50\n", "colonne(s) obligatoire(s) absente(s)"),
+    ("code;libelle\nMIEL;Miel;en trop\n", "ligne 2 : 3 champs au lieu de 2"),
+    ("", "fichier vide"),
+])
+def test_broken_files_are_refused_and_nothing_is_loaded(workspace: Path, tmp_path: Path, content: str,
+                                                        expected: str) -> None:
+    with store.transaction(workspace) as con:
+        con.execute("INSERT INTO articles (code, libelle) VALUES ('KEEP', 'déjà là')")
+    f = tmp_path / "bad.csv"
+    f.write_text(content, encoding="utf-8")
+    with pytest.raises(ImportFileError) as err:
+        import_reference(workspace, "articles", f)
+    assert expected in err.value.message_fr
+    assert set(_articles(workspace)) == {"KEEP"}
+
+
+def test_binary_file_is_refused(workspace: Path, tmp_path: Path) -> None:
+    f = tmp_path / "photo.csv"
+    f.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    with pytest.raises(ImportFileError):
+        import_reference(workspace, "articles", f)
+
+
+def test_cli_refuses_a_broken_file_with_one_french_line(workspace: Path, tmp_path: Path) -> None:
+    f = tmp_path / "bad.csv"
+    f.write_text("code;taux\nV3;vingt\n", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "econn.cli", "import", "tva", str(f), "--workspace", str(workspace)],
+                       capture_output=True, text=True)
+    assert r.returncode == 2
+    assert r.stderr.count("\n") == 1 and "refusé, rien n'a été importé" in r.stderr and "Traceback" not in r.stderr
+    ok = tmp_path / "tva.csv"
+    ok.write_text("code;taux;libelle\nV3;20;TVA 20 %\n", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "econn.cli", "import", "tva", str(ok), "--workspace", str(workspace)],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "1 ajoutée" in r.stdout
