@@ -1,0 +1,1 @@
+"""ERO diagnostics: data functions that return findings (and clusters for duplicates)."""
