@@ -14,6 +14,13 @@ __version__ = "0.1.0"
 _EXPORTS: dict[str, str] = {
     "sniff": "econn.sniffer",
     "read_csv": "econn.loaders",
+    "LoadResult": "econn.loaders",
+    "type_columns": "econn.values",
+    "parse_decimal": "econn.values",
+    "parse_date": "econn.values",
+    "map_headers": "econn.headers",
+    "remember_mapping": "econn.headers",
+    "find_duplicates": "econn.duplicates",
     "Dialect": "econn.dialect",
     "Finding": "econn.findings",
     "Level": "econn.findings",
