@@ -532,13 +532,21 @@ def _lines_frame(lines: np.ndarray) -> dict[str, np.ndarray]:
     return {"i": np.arange(len(lines), dtype=np.int64), "_line": lines.astype(np.int64)}
 
 
+_FOOTER_WORDS = re.compile(r"(?i)\b(total|sous-total|fin|nombre|nb|lignes?|enregistrements?|records?|rows?|"
+                           r"export|g[ée]n[ée]r[ée]|page|count|somme)\b")
+
+
 def _split_footer(rejs: list[_Rej], last_ok: int, idx: _LineIndex, d: Dialect) -> tuple[list[_Rej], list[SkippedLine]]:
     """Trailing short lines after the last accepted record (« Total : 3 commandes ») are a footer."""
     tail = [r for r in rejs if r.line > last_ok]
     if not last_ok or not tail or len(tail) > 3:
         return rejs, []
     for r in tail:
-        values = [v for v in idx.text(r.line).split(d.delimiter) if v.strip()]
+        text = idx.text(r.line)
+        values = [v for v in text.split(d.delimiter) if v.strip()]
         if r.span != 1 or r.error_type != "MISSING COLUMNS" or len(values) > 2:
+            return rejs, []
+        # A short data row (« H2;Dupont ») is a reject, not a footer: a footer says what it is.
+        if len(values) == 2 and not _FOOTER_WORDS.search(text):
             return rejs, []
     return [r for r in rejs if r.line <= last_ok], [SkippedLine(r.line, "pied", idx.text(r.line)) for r in tail]

@@ -219,3 +219,14 @@ def test_lines_the_engine_drops_silently_become_rejects(tmp_path: Path, monkeypa
     assert res.rows_ok == 1
     assert [r.line for r in res.rejects] == [3, 4]
     assert res.rows_rejected == 2 and all("non reconnue" in r.reason for r in res.rejects)
+
+
+def test_short_last_data_row_is_a_reject_but_a_total_line_is_a_footer(tmp_path: Path) -> None:
+    d = Dialect(encoding="utf-8", delimiter=";", line_terminator="\n")
+    p = tmp_path / "short.csv"
+    p.write_text("doc;nom;qte\nH1;Dupont;1\nH2;Durand\n", encoding="utf-8")
+    res = read_csv(p, dialect=d)
+    assert [r.line for r in res.rejects] == [3] and res.skipped == []
+    p.write_text("doc;nom;qte\nH1;Dupont;1\nTotal;1\n", encoding="utf-8")
+    res = read_csv(p, dialect=d)
+    assert res.rejects == [] and [(s.line, s.kind) for s in res.skipped] == [(3, "pied")]

@@ -110,11 +110,22 @@ class Problems:
     console: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
 
     def assert_clean(self) -> None:
         assert not self.dialogs, f"a dialog opened (a value ran as script?): {self.dialogs}"
         assert not self.page_errors, f"uncaught page errors: {self.page_errors}"
-        assert not self.console, f"console errors: {self.console}"
+        # Voilà 0.5 asks to shut the kernel down when a page is left, and jupyter_server refuses it
+        # (403, missing _xsrf: upstream voila issue 1458); idle culling stops those kernels instead.
+        # That exact request is tolerated, with its one console line; anything else fails.
+        known = [f for f in self.failed if f.startswith("403 POST ") and "/voila/api/shutdown/" in f]
+        other_failed = [f for f in self.failed if f not in known]
+        console = list(self.console)
+        for _ in known:
+            if "status of 403" in " ".join(console):
+                console.remove(next(c for c in console if "status of 403" in c))
+        assert not other_failed, f"failed requests: {other_failed}"
+        assert not console, f"console errors: {console} (failed requests: {self.failed})"
 
 
 @pytest.fixture
@@ -129,6 +140,8 @@ def page(browser: object, voila_server: VoilaServer) -> Iterator[tuple[object, P
     pg = context.new_page()
     pg.on("console", lambda m: problems.console.append(m.text) if m.type == "error" else None)
     pg.on("pageerror", lambda e: problems.page_errors.append(str(e)))
+    pg.on("response", lambda r: problems.failed.append(f"{r.status} {r.request.method} {r.url}")
+          if r.status >= 400 else None)
 
     def on_dialog(d: object) -> None:
         problems.dialogs.append(f"{d.type}: {d.message}")  # type: ignore[attr-defined]
@@ -142,7 +155,8 @@ def page(browser: object, voila_server: VoilaServer) -> Iterator[tuple[object, P
 def open_dashboard(pg: object, server: VoilaServer, notebook: str, ready: str, timeout_ms: int = 60000) -> float:
     """Navigate to a dashboard and wait until ``ready`` (a CSS selector) is visible; return seconds taken."""
     t0 = time.monotonic()
-    pg.goto(server.render_url(notebook))  # type: ignore[attr-defined]
+    # Wait for the widget, not the load event: Voilà streams the page while the kernel runs.
+    pg.goto(server.render_url(notebook), wait_until="commit", timeout=timeout_ms)  # type: ignore[attr-defined]
     pg.wait_for_selector(ready, state="visible", timeout=timeout_ms)  # type: ignore[attr-defined]
     elapsed = time.monotonic() - t0
     record_timing(notebook, elapsed)
