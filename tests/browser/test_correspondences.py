@@ -1,0 +1,32 @@
+"""The correspondences page: suggestions, then bulk accept above a score."""
+
+from __future__ import annotations
+
+from econn import correspondences
+
+from .conftest import open_dashboard, screenshot
+
+
+def _click_toggle(pg, css: str, label: str) -> None:  # type: ignore[no-untyped-def]
+    pg.locator(f"{css} button", has_text=label).first.click()
+
+
+def test_bulk_accept_validates_the_country_spelling(page, voila_server) -> None:  # type: ignore[no-untyped-def]
+    pg, problems = page
+    open_dashboard(pg, voila_server, "02_correspondances.ipynb", ".econn-correspondences .econn-suggest")
+    pg.locator(".econn-connector select").select_option(label=pg.locator(
+        ".econn-connector select option", has_text="CSV").first.inner_text())
+    _click_toggle(pg, ".econn-domain", "Pays")
+    pg.wait_for_function("() => document.querySelector('.econn-table').innerText.includes('Hollande')", timeout=30000)
+    pg.locator("button.econn-suggest").click()
+    pg.wait_for_function(
+        "() => [...document.querySelectorAll('tr.econn-row')].some(r => r.dataset.value === 'Hollande' "
+        "&& r.innerText.includes('NL'))", timeout=30000)
+    pg.locator("button.econn-bulk-accept").click()
+    pg.wait_for_function("() => document.querySelector('.econn-messages').innerText.includes('débloqué')",
+                         timeout=30000)
+    df = correspondences.get(voila_server.workspace, "CSV", "pays")
+    row = df[df["external_value"] == "Hollande"].iloc[0]
+    assert (row["gc_value"], row["state"]) == ("NL", "valide")
+    screenshot(pg, "02_correspondances")
+    problems.assert_clean()
