@@ -246,9 +246,13 @@ def resolve(workspace: str | os.PathLike[str], connector: str, domain: str,
 
     Applies, in order: a validated correspondence whose GC value still exists (for a
     ``(value, variant)`` pair, the variant's row, else the value's row without variant); a value equal
-    to an active GC code; for ``pays``, an unambiguous standard (ISO code or official English/French
-    name) present in the GC. Suggestions, variants (« Hollande ») and VAT prefixes (« EL ») do not
-    apply without a human.
+    to an active GC code — except for articles; for ``pays``, an unambiguous standard (ISO code or
+    official English/French name) present in the GC. Suggestions, variants (« Hollande ») and VAT
+    prefixes (« EL ») do not apply without a human.
+
+    Articles need a validated correspondence (manual §1.2.2: « il faut réaliser la correspondance des
+    articles »): a shop SKU equal to a GC code is the top suggestion, not an automatic match, so the
+    manual's « Arrosage — Sans correspondance » blocks its document as the e-connecteur does.
     """
     check_domain(domain)
     vals = list(dict.fromkeys(values))
@@ -264,7 +268,7 @@ def resolve(workspace: str | os.PathLike[str], connector: str, domain: str,
         value, variant = (item if isinstance(item, tuple) else (item, ""))
         value = str(value)
         hit = mapped.get((value, variant or "")) or mapped.get((value, ""))
-        if hit is None and value.strip() in active:
+        if hit is None and domain != "article" and value.strip() in active:
             hit = value.strip()
         if hit is None and domain == "pays":
             found = lookup_country(value)

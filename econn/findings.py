@@ -247,6 +247,10 @@ _SEED: list[tuple[str, Level, str, str, str, tuple[str, ...]]] = [
     # Sécurité
     ("SEC-SEUIL", E, "Mode de sécurité", "Opération bloquée : {detail}",
      "Levez le mode de sécurité avec une justification écrite si l'opération est voulue.", ("securite",)),
+    # Reception
+    ("REC-ECHEC", E, "Échec d'intégration", "Le document {document} n'a pas pu être intégré : {detail}",
+     "Corrigez la cause indiquée puis relancez la réception : les autres documents sont intégrés.",
+     ("reception", "document")),
 ]
 
 for _c, _lv, _t, _tpl, _h, _tags in _SEED:

@@ -106,8 +106,10 @@ def test_resolve(ws: Path) -> None:
                    "EL": None, "Pays Bas": "NL", "Deutschland": None, "Espagne": None}
     art = cor.resolve(ws, CONNECTOR, "article",
                       ["SKU-1", ("SKU-1", "rouge"), ("SKU-1", "bleu"), "12AB", "0012-ab"])
-    assert art == {"SKU-1": "MIEL", ("SKU-1", "rouge"): "COUSS", ("SKU-1", "bleu"): "MIEL", "12AB": "12AB",
+    # an article needs a validated correspondence, even when the SKU equals a GC code (ARRO in the manual)
+    assert art == {"SKU-1": "MIEL", ("SKU-1", "rouge"): "COUSS", ("SKU-1", "bleu"): "MIEL", "12AB": None,
                    "0012-ab": None}
+    assert cor.resolve(ws, CONNECTOR, "tva", ["V3", "V9"]) == {"V3": "V3", "V9": None}  # other domains: GC code applies
     assert cor.resolve(ws, "SHOP", "pays", ["Hollande"]) == {"Hollande": None}  # per connector
 
 
