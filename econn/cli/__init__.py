@@ -23,6 +23,8 @@ COMMAND_MODULES = [
     "econn.cli.workspace_cmds",
     "econn.cli.preview_cmds",
     "econn.cli.mappings_cmds",
+    "econn.cli.receive_cmds",
+    "econn.cli.diagnose_cmds",
 ]
 
 

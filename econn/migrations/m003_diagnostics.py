@@ -2,7 +2,18 @@
 
 VERSION = 3
 
-# Add CREATE TABLE / ALTER TABLE statements here; keep it valid SQL (a no-op is fine until needed).
+# Safety mode (econn.diagnostics.safety): a lift is a one-shot, justified permission for one operation
+# blocked by SEC-SEUIL; it is consumed by the run it allowed. Thresholds are settings (securite.*).
 SQL = """
-SELECT 1;
+CREATE SEQUENCE safety_lift_id;
+CREATE TABLE safety_lifts (
+    id BIGINT PRIMARY KEY DEFAULT nextval('safety_lift_id'),
+    operation VARCHAR NOT NULL,
+    lifted_by VARCHAR NOT NULL,
+    justification VARCHAR NOT NULL,
+    lifted_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    expires_at TIMESTAMP NOT NULL,
+    consumed_at TIMESTAMP,
+    consumed_by VARCHAR
+);
 """

@@ -1,0 +1,130 @@
+"""Excel report of a diagnostic: summary, findings, and the clusters or cleanup plan when there are some.
+
+Every text cell is written as text, and one that starts like a formula (``=``, ``+``, ``-``, ``@``, tab,
+CR) also gets Excel's quote prefix (:func:`econn.mapping_excel._put_text`): a hostile value read from a
+shop file (``=cmd()``, ``<script>``) is shown literally, never executed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from ..errors import EconnError
+from ..findings import CATALOGUE, Level
+from ..mapping_excel import _put_text
+from .base import DiagnosticResult
+
+FINDING_HEADERS = ["code", "niveau", "message", "conseil", "sujet", "fichier", "ligne", "document", "colonne",
+                   "valeur"]
+_FINDING_WIDTHS = [16, 9, 70, 60, 18, 26, 7, 16, 14, 30]
+LEVEL_FILLS = {
+    Level.SUCCES: PatternFill("solid", fgColor="C6EFCE"),
+    Level.ALERTE: PatternFill("solid", fgColor="FFE0B2"),
+    Level.ERREUR: PatternFill("solid", fgColor="FFC7CE"),
+}
+_BOLD = Font(bold=True)
+
+
+class ReportError(EconnError):
+    """The Excel report cannot be written."""
+
+
+def _table(ws: Any, headers: list[str], rows: list[list[Any]], widths: list[int]) -> None:
+    """Header row in bold, frozen, with an autofilter; text through the formula-safe writer."""
+    for c, h in enumerate(headers, start=1):
+        _put_text(ws, 1, c, h)
+        ws.cell(row=1, column=c).font = _BOLD
+        ws.column_dimensions[get_column_letter(c)].width = widths[c - 1] if c <= len(widths) else 14
+    for r, row in enumerate(rows, start=2):
+        for c, v in enumerate(row, start=1):
+            if isinstance(v, int | float) and not isinstance(v, bool):
+                ws.cell(row=r, column=c, value=v)
+            else:
+                _put_text(ws, r, c, v)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, len(rows) + 1)}"
+
+
+def write_report(result: DiagnosticResult, path: str | os.PathLike[str]) -> Path:
+    """Write a diagnostic's findings to an ``.xlsx`` workbook (replaced atomically).
+
+    Args:
+        result: what a diagnostic returned.
+        path: the workbook to write.
+
+    Returns:
+        The path written.
+
+    Raises:
+        ReportError: the folder is not writable.
+    """
+    target = Path(path)
+    wb = openpyxl.Workbook()
+    summary = wb.active
+    summary.title = "Résumé"
+    levels = Counter(f.level for f in result.findings)
+    codes = Counter((f.code, f.level) for f in result.findings)
+    head = [["diagnostic", result.name], ["date", dt.datetime.now().strftime("%d/%m/%Y %H:%M")],
+            ["durée (s)", round(result.seconds, 3)], ["constats", len(result.findings)]]
+    head += [[lv.value, levels.get(lv, 0)] for lv in (Level.ERREUR, Level.ALERTE, Level.SUCCES)]
+    for r, (k, v) in enumerate(head, start=1):
+        _put_text(summary, r, 1, k)
+        summary.cell(row=r, column=1).font = _BOLD
+        if isinstance(v, int | float):
+            summary.cell(row=r, column=2, value=v)
+        else:
+            _put_text(summary, r, 2, v)
+    for r, lv in enumerate((Level.ERREUR, Level.ALERTE, Level.SUCCES), start=5):
+        summary.cell(row=r, column=1).fill = LEVEL_FILLS[lv]
+    start = len(head) + 2
+    for c, h in enumerate(["code", "niveau", "titre", "nombre"], start=1):
+        _put_text(summary, start, c, h)
+        summary.cell(row=start, column=c).font = _BOLD
+    for r, ((code, lv), n) in enumerate(sorted(codes.items(), key=lambda kv: (-kv[0][1].rank, kv[0][0])),
+                                        start=start + 1):
+        spec = CATALOGUE.get(code)
+        for c, v in enumerate([code, lv.value, spec.title if spec else ""], start=1):
+            _put_text(summary, r, c, v)
+        summary.cell(row=r, column=4, value=n)
+        summary.cell(row=r, column=2).fill = LEVEL_FILLS[lv]
+    for c, w in enumerate([18, 22, 36, 9], start=1):
+        summary.column_dimensions[get_column_letter(c)].width = w
+
+    ws = wb.create_sheet("Constats")
+    rows = [[f.code, f.level.value, f.message, f.hint, f.subject, f.source, f.line, f.document, f.column, f.value]
+            for f in result.findings]
+    _table(ws, FINDING_HEADERS, rows, _FINDING_WIDTHS)
+    for r, f in enumerate(result.findings, start=2):
+        ws.cell(row=r, column=2).fill = LEVEL_FILLS[f.level]
+
+    if result.clusters:
+        ws = wb.create_sheet("Groupes")
+        crow = [[c.get("id"), ", ".join(map(str, c.get("members", []))), c.get("score"), c.get("evidence"),
+                 c.get("keep"), ", ".join(c.get("codes", []))] for c in result.clusters]
+        _table(ws, ["groupe", "membres", "score", "preuves", "à garder (proposition)", "codes"], crow,
+               [10, 40, 7, 70, 20, 30])
+    plan = result.extra.get("plan") if result.extra else None
+    if plan:
+        ws = wb.create_sheet("Plan")
+        prow = [[e.get("id"), e.get("ref"), e.get("article"), ", ".join(e.get("codes", [])),
+                 " ; ".join(e.get("reasons", []))] for e in plan]
+        _table(ws, ["id", "règle", "article", "codes", "motif de suppression"], prow, [8, 14, 16, 30, 70])
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".econn-", suffix=".xlsx", dir=target.parent)
+        os.close(fd)
+        wb.save(tmp)
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise ReportError(f"cannot write {target}: {exc}",
+                          f"Impossible d'écrire le rapport Excel {target} : {exc.strerror or exc}.") from exc
+    return target
