@@ -53,3 +53,5 @@ def test_notebooks_are_thin() -> None:
         lines = sum(len("".join(c["source"]).splitlines()) for c in cells)
         assert len(cells) <= 8 and lines <= 40, f"{nb.name}: {len(cells)} cells, {lines} lines: logic belongs in econn/"
         assert all(not c.get("outputs") for c in cells), f"{nb.name} carries saved outputs"
+        nbjson = json.loads(nb.read_text(encoding="utf-8"))
+        assert all(c.get("id") for c in nbjson["cells"]), f"{nb.name}: every cell needs an id (nbformat 4.5)"
