@@ -1,0 +1,308 @@
+"""Page « Diagnostics »: run a diagnostic, read its findings, resolve duplicates, clean the price grids.
+
+Duplicates are never merged silently: a cluster is shown side by side and only « Accepter la fusion »
+calls :func:`econn.merge.accept`; the nettoyage shows its dry-run plan and only « Appliquer le nettoyage »
+removes rules (backup in ``<workspace>/sauvegardes/``). A SEC-SEUIL block shows the safety message and a
+justification field to lift it once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as w
+
+from .. import merge, store
+from ..diagnostics import grid_cleanup, registry, safety
+from ..diagnostics.base import DiagnosticResult
+from ..diagnostics.excel import write_report
+from ..workspace import resolve_workspace
+from . import diagnostics_view as view
+from .common import MessagePanel, page_header
+
+# (French label, diagnostic name) in the selector's order.
+CHOICES: list[tuple[str, str]] = [
+    ("Produits absents", "produits-absents"),
+    ("Configuration TVA", "tva"),
+    ("Doublons clients simple", "doublons-simple"),
+    ("Doublons clients complet", "doublons-complet"),
+    ("Grilles de prix", "grilles-prix"),
+    ("Nettoyage des grilles de prix", "nettoyage-grilles"),
+]
+LABELS = {name: label for label, name in CHOICES}
+DUPLICATES = ("doublons-simple", "doublons-complet")
+BACKUP_FOLDER = "sauvegardes"
+
+
+def _classed(widget: w.Widget, *classes: str) -> w.Widget:
+    for c in classes:
+        widget.add_class(c)
+    return widget
+
+
+def _button(label: str, css: str, icon: str = "", style: str = "") -> w.Button:
+    b = w.Button(description=label, icon=icon, button_style=style, layout=w.Layout(width="auto"))
+    b.add_class(css)
+    return b
+
+
+class DiagnosticsPage(w.VBox):
+    """The diagnostics screen, as a widget."""
+
+    def __init__(self, workspace: str | Path | None = None) -> None:
+        super().__init__()
+        self.add_class("econn-page")
+        self.add_class("econn-diagnostics")
+        self.workspace = resolve_workspace(workspace)
+        self.messages = MessagePanel()
+        self.result: DiagnosticResult | None = None
+        self.clusters: list[dict[str, Any]] = []
+        self.proposal: merge.MergeProposal | None = None
+        self.blocked_operation: str | None = None
+        self.page_index = 0
+        g = self.messages.guard
+
+        self.name = _classed(w.Dropdown(options=CHOICES, value="produits-absents", description="Diagnostic",
+                                        layout=w.Layout(width="420px")), "econn-diag-name")
+        self.connector = _classed(w.Dropdown(options=[("Tous les connecteurs", "")], description="Connecteur"),
+                                  "econn-connector")
+        self.run_button = _button("Lancer le diagnostic", "econn-diag-run", "play", "primary")
+        self.run_button.on_click(g(lambda _b: self.run()))
+        self.busy = _classed(w.HTML(""), "econn-diag-busy")
+        self.counts = _classed(w.HTML(""), "econn-diag-counts")
+
+        self.level_filter = _classed(w.Dropdown(options=[("Tous niveaux", "")] + [(lv, lv) for lv in view.LEVELS],
+                                                description="Niveau"), "econn-diag-level")
+        self.code_filter = _classed(w.Dropdown(options=[("Tous codes", "")], description="Code"), "econn-diag-code")
+        self.level_filter.observe(g(lambda _c: self._goto(0)), names="value")
+        self.code_filter.observe(g(lambda _c: self._goto(0)), names="value")
+        self.prev_button = _button("Précédent", "econn-diag-prev", "arrow-left")
+        self.next_button = _button("Suivant", "econn-diag-next", "arrow-right")
+        self.prev_button.on_click(g(lambda _b: self._goto(self.page_index - 1)))
+        self.next_button.on_click(g(lambda _b: self._goto(self.page_index + 1)))
+        self.page_text = _classed(w.HTML(""), "econn-diag-page")
+        self.findings = _classed(w.HTML(""), "econn-diag-findings")
+        self.findings_box = w.VBox([w.HBox([self.level_filter, self.code_filter]),
+                                    self.findings,
+                                    w.HBox([self.prev_button, self.page_text, self.next_button])],
+                                   layout=w.Layout(display="none"))
+
+        self.cluster_select = _classed(w.Dropdown(options=[], description="Groupe", layout=w.Layout(width="640px")),
+                                       "econn-clusters")
+        self.cluster_select.observe(g(lambda _c: self._show_cluster()), names="value")
+        self.cluster_detail = _classed(w.HTML(""), "econn-cluster-detail")
+        self.accept_button = _button("Accepter la fusion", "econn-merge-accept", "check", "success")
+        self.reject_button = _button("Refuser", "econn-merge-reject", "times", "warning")
+        self.accept_button.on_click(g(lambda _b: self.accept_merge()))
+        self.reject_button.on_click(g(lambda _b: self.reject_merge()))
+        self.clusters_box = _classed(w.VBox([w.HTML("<h3>Groupes de doublons</h3>"), self.cluster_select,
+                                             self.cluster_detail, w.HBox([self.accept_button, self.reject_button])],
+                                            layout=w.Layout(display="none")), "econn-clusters-box")
+
+        self.plan = _classed(w.HTML(""), "econn-cleanup-plan")
+        self.apply_button = _button("Appliquer le nettoyage", "econn-cleanup-apply", "trash", "danger")
+        self.apply_button.on_click(g(lambda _b: self.apply_cleanup()))
+        self.cleanup_box = _classed(w.VBox([w.HTML("<h3>Plan de nettoyage (aperçu)</h3>"), self.plan,
+                                            self.apply_button], layout=w.Layout(display="none")),
+                                    "econn-cleanup-box")
+
+        self.safety_text = _classed(w.HTML(""), "econn-safety-message")
+        self.justification = _classed(w.Textarea(placeholder="Justification écrite (au moins 10 caractères)",
+                                                 layout=w.Layout(width="600px")), "econn-safety-justification")
+        self.lift_button = _button("Lever le mode de sécurité", "econn-safety-lift", "unlock", "danger")
+        self.lift_button.on_click(g(lambda _b: self.lift_safety()))
+        self.safety_box = _classed(w.VBox([self.safety_text, self.justification, self.lift_button],
+                                          layout=w.Layout(display="none")), "econn-safety")
+
+        self.excel_button = _button("Télécharger le rapport Excel", "econn-diag-excel", "download")
+        self.excel_button.disabled = True
+        self.excel_button.on_click(g(lambda _b: self.excel()))
+        self.download = _classed(w.HTML(""), "econn-diag-download")
+
+        self.children = [
+            page_header("Diagnostics", self.workspace),
+            w.HTML(view.STYLE),
+            self.messages,
+            w.HBox([self.name, self.connector]),
+            w.HBox([self.run_button, self.busy]),
+            self.counts,
+            self.safety_box,
+            self.clusters_box,
+            self.cleanup_box,
+            self.findings_box,
+            w.HBox([self.excel_button, self.download]),
+        ]
+        g(self._load_connectors)()
+
+    # --- data ------------------------------------------------------------------------------------------
+    def _load_connectors(self) -> None:
+        with store.connect(self.workspace, read_only=True) as con:
+            codes = [r[0] for r in con.execute("SELECT code FROM connectors ORDER BY code").fetchall()]
+        self.connector.options = [("Tous les connecteurs", "")] + [(c, c) for c in codes]
+
+    def run(self) -> None:
+        """Run the selected diagnostic and show its result."""
+        name = str(self.name.value)
+        self.run_button.disabled = True
+        self.busy.value = f"⏳ Diagnostic « {LABELS[name]} » en cours…"
+        try:
+            result = registry.run(name, self.workspace, connector=self.connector.value or None)
+        finally:
+            self.run_button.disabled = False
+            self.busy.value = ""
+        self.show(result)
+        self.messages.info(f"Diagnostic « {LABELS[name]} » terminé : {len(result.findings)} constat(s).")
+
+    def show(self, result: DiagnosticResult) -> None:
+        """Display a diagnostic result (counts, findings, clusters or plan, safety block)."""
+        self.result = result
+        self.download.value = ""
+        self.excel_button.disabled = False
+        self.counts.value = view.counts_html(LABELS.get(result.name, result.name), result.findings, result.seconds)
+        codes = sorted({f.code for f in result.findings})
+        self.level_filter.value = ""
+        self.code_filter.options = [("Tous codes", "")] + [(c, c) for c in codes]
+        self.code_filter.value = ""
+        self.findings_box.layout.display = "flex"
+        self._goto(0)
+        self._show_clusters()
+        if result.name == grid_cleanup.NAME:
+            self.plan.value = view.plan_html(result.extra.get("plan", []), int(result.extra.get("total", 0)))
+            self.apply_button.disabled = not result.extra.get("plan")
+            self.cleanup_box.layout.display = "flex"
+        else:
+            self.cleanup_box.layout.display = "none"
+        blocked = next((f for f in result.findings if f.code == "SEC-SEUIL"), None)
+        if blocked is not None:
+            self._show_safety(blocked.subject, f"{blocked.message} — {blocked.hint}")
+        else:
+            self._show_safety(None, "")
+
+    def _goto(self, page: int) -> None:
+        if self.result is None:
+            return
+        rows = view.filter_findings(self.result.findings, self.level_filter.value, self.code_filter.value)
+        last = max(0, (len(rows) - 1) // view.PAGE_SIZE)
+        self.page_index = min(max(page, 0), last)
+        self.findings.value = view.findings_html(rows, self.page_index)
+        self.page_text.value = view.page_label(len(rows), self.page_index)
+        self.prev_button.disabled = self.page_index == 0
+        self.next_button.disabled = self.page_index >= last
+
+    # --- duplicates ------------------------------------------------------------------------------------
+    def _show_clusters(self) -> None:
+        result = self.result
+        if result is None or result.name not in DUPLICATES:
+            self.clusters_box.layout.display = "none"
+            return
+        decisions = merge.rejected(self.workspace)
+        self.clusters = [c for c in result.clusters if not merge.is_rejected(c, decisions)]
+        self.clusters_box.layout.display = "flex"
+        self.cluster_select.options = [(view.cluster_label(c), i) for i, c in enumerate(self.clusters)]
+        self.cluster_select.value = 0 if self.clusters else None
+        self._show_cluster()
+
+    def _show_cluster(self) -> None:
+        idx = self.cluster_select.value
+        self.proposal = None
+        has = idx is not None and 0 <= idx < len(self.clusters)
+        self.accept_button.disabled = self.reject_button.disabled = True
+        if not has:
+            self.cluster_detail.value = "<p>Aucun groupe de doublons à examiner.</p>"
+            return
+        cluster = self.clusters[idx]
+        self.proposal = merge.propose(self.workspace, cluster)
+        self.cluster_detail.value = view.cluster_detail_html(cluster, self.proposal)
+        self.accept_button.disabled = self.reject_button.disabled = False
+
+    def _drop_current(self) -> None:
+        idx = self.cluster_select.value
+        if idx is not None:
+            del self.clusters[idx]
+        self.cluster_select.options = [(view.cluster_label(c), i) for i, c in enumerate(self.clusters)]
+        self.cluster_select.value = 0 if self.clusters else None
+        self._show_cluster()
+
+    def accept_merge(self) -> None:
+        """Apply the displayed merge proposal (the user's explicit click)."""
+        if self.proposal is None:
+            self.messages.error("Choisissez d'abord un groupe de doublons.")
+            return
+        try:
+            done = merge.accept(self.workspace, self.proposal, user=safety.current_user())
+        except merge.MergeError as exc:
+            if "SEC-SEUIL" in exc.message_fr or "seuil" in exc.message_fr:
+                self._show_safety(merge.OPERATION, exc.message_fr)
+            raise
+        self.messages.info(done["message"])
+        self._drop_current()
+
+    def reject_merge(self) -> None:
+        """Record that the displayed cluster is not a duplicate."""
+        idx = self.cluster_select.value
+        if idx is None or not self.clusters:
+            self.messages.error("Choisissez d'abord un groupe de doublons.")
+            return
+        cluster = self.clusters[idx]
+        merge.reject(self.workspace, cluster, safety.current_user())
+        self.messages.info(f"Fusion refusée : {', '.join(map(str, cluster['members']))} ne sont pas des doublons "
+                           "(décision enregistrée dans l'historique).")
+        self._drop_current()
+
+    # --- nettoyage -------------------------------------------------------------------------------------
+    def apply_cleanup(self) -> None:
+        """Back up then remove the planned rules (safety mode first)."""
+        if self.result is None or self.result.name != grid_cleanup.NAME:
+            self.messages.error("Lancez d'abord l'aperçu du nettoyage des grilles de prix.")
+            return
+        ids = [e["id"] for e in self.result.extra.get("plan", [])]
+        today = dt.date.fromisoformat(self.result.extra["today"]) if self.result.extra.get("today") else None
+        done = grid_cleanup.apply(self.workspace, ids, backup_dir=self.workspace / BACKUP_FOLDER,
+                                  user=safety.current_user(), today=today,
+                                  connector=self.connector.value or None)
+        if done["status"] == "bloque":
+            f = done["finding"]
+            self._show_safety(grid_cleanup.OPERATION, f"{f['message']} — {f['hint']}")
+            self.messages.error("Nettoyage bloqué par le mode de sécurité : rien n'a été supprimé.")
+            return
+        if done["status"] == "rien":
+            self.messages.info("Aucune règle à supprimer.")
+            return
+        self.messages.info(f"Nettoyage appliqué : {done['removed']} règle(s) supprimée(s) ; sauvegarde "
+                           f"{done['backup']}.")
+        self.show(registry.run(grid_cleanup.NAME, self.workspace, today=today))
+
+    # --- safety ----------------------------------------------------------------------------------------
+    def _show_safety(self, operation: str | None, text: str) -> None:
+        self.blocked_operation = operation if text else None
+        self.safety_box.layout.display = "flex" if text else "none"
+        self.safety_text.value = (f'<div class="econn-msg-error"><b>Mode de sécurité :</b> {view.esc(text)}</div>'
+                                  if text else "")
+
+    def lift_safety(self) -> None:
+        """Lift the safety mode once for the blocked operation, with the written justification."""
+        if not self.blocked_operation:
+            self.messages.error("Aucune opération n'est bloquée par le mode de sécurité.")
+            return
+        safety.lift(self.workspace, self.blocked_operation, safety.current_user(), self.justification.value,
+                    connector=self.connector.value or None)
+        label = safety.OPERATIONS[self.blocked_operation].label
+        self._show_safety(None, "")
+        self.justification.value = ""
+        self.messages.info(f"Mode de sécurité levé une fois pour la {label} (24 h) : relancez l'opération.")
+
+    # --- Excel -----------------------------------------------------------------------------------------
+    def excel(self) -> None:
+        """Write the current result to a workbook and offer it as a download link."""
+        if self.result is None:
+            self.messages.error("Lancez d'abord un diagnostic.")
+            return
+        filename = f"diagnostic-{self.result.name}-{dt.datetime.now():%Y%m%d-%H%M%S}.xlsx"
+        with tempfile.TemporaryDirectory(prefix="econn-diag-") as tmp:
+            path = write_report(self.result, Path(tmp) / filename)
+            data = Path(path).read_bytes()
+        self.download.value = view.download_html(data, filename)
+        self.messages.info(f"Rapport Excel prêt : {filename}")

@@ -1,0 +1,167 @@
+"""HTML of the diagnostics page: counts, findings table, cluster side by side, cleanup plan, download link.
+
+Pure functions of data (a :class:`~econn.diagnostics.base.DiagnosticResult`, a
+:class:`~econn.merge.MergeProposal`…) returning HTML; every value goes through :func:`esc`.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from ..findings import Finding
+from ..merge import FIELDS, MergeProposal
+from .format import esc, fr_int, fr_number
+
+PAGE_SIZE = 50
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LEVELS = ("erreur", "alerte", "succès")
+_LEVEL_CSS = {"erreur": "econn-erreur", "alerte": "econn-alerte", "succès": "econn-succes"}
+
+STYLE = """
+<style>
+.econn-diff td { background: #fff3cd; }
+.econn-diff th { background: #ffe08a; }
+.econn-keep { outline: 2px solid #2e8540; }
+th.econn-keep { background: #d6f0dc; }
+.econn-kept-value { font-weight: 600; }
+.econn-level { padding: 1px 6px; border-radius: 4px; color: #fff; font-size: 0.85em; }
+.econn-diag-busy { color: #8a5a00; font-weight: 600; }
+.econn-evidence { margin: 0.3em 0; }
+</style>
+"""
+
+
+def _level(f: Finding) -> str:
+    return str(getattr(f.level, "value", f.level))
+
+
+def counts_html(name_title: str, findings: list[Finding], seconds: float) -> str:
+    """Badges « n erreurs / n alertes / n succès » for one run."""
+    counts = {lv: 0 for lv in LEVELS}
+    for f in findings:
+        counts[_level(f)] = counts.get(_level(f), 0) + 1
+    label = {"erreur": "erreur(s)", "alerte": "alerte(s)", "succès": "succès"}
+    badges = "".join(
+        f'<span class="econn-badge {_LEVEL_CSS[lv]}" data-level="{esc(lv)}" data-count="{counts[lv]}">'
+        f"{esc(fr_int(counts[lv]))} {esc(label[lv])}</span>" for lv in LEVELS)
+    return (f"<h3>{esc(name_title)}</h3>{badges}"
+            f'<div class="econn-muted">{esc(fr_int(len(findings)))} constat(s) en {esc(fr_number(seconds, 1))} s</div>')
+
+
+def filter_findings(findings: list[Finding], level: str = "", code: str = "") -> list[Finding]:
+    """Findings of one level and/or one code ('' = all)."""
+    return [f for f in findings if (not level or _level(f) == level) and (not code or f.code == code)]
+
+
+def findings_html(findings: list[Finding], page: int = 0) -> str:
+    """One page (``PAGE_SIZE`` rows) of the findings table."""
+    if not findings:
+        return "<p>Aucun constat.</p>"
+    rows = findings[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
+    body = []
+    for f in rows:
+        lv = _level(f)
+        where = " ".join(str(x) for x in (f.source, f"ligne {f.line}" if f.line else None) if x)
+        body.append(
+            f'<tr class="econn-finding" data-code="{esc(f.code)}" data-level="{esc(lv)}">'
+            f'<td><span class="econn-level {_LEVEL_CSS.get(lv, "")}">{esc(lv)}</span></td><td>{esc(f.code)}</td>'
+            f"<td>{esc(f.message)}</td><td>{esc(f.document or f.subject)}</td><td>{esc(f.value)}</td>"
+            f"<td>{esc(where)}</td><td class=\"econn-muted\">{esc(f.hint)}</td></tr>")
+    return ('<table class="econn-table econn-findings-table"><thead><tr><th>Niveau</th><th>Code</th><th>Constat</th>'
+            "<th>Document / objet</th><th>Valeur</th><th>Fichier</th><th>Conseil</th></tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table>")
+
+
+def page_label(total: int, page: int) -> str:
+    """« Lignes 1–50 sur 117 »."""
+    if not total:
+        return ""
+    start = page * PAGE_SIZE + 1
+    return f"Lignes {start}–{min(total, start + PAGE_SIZE - 1)} sur {fr_int(total)}"
+
+
+def cluster_label(cluster: dict[str, Any]) -> str:
+    """Dropdown label of a cluster: members, size and score."""
+    members = cluster.get("members") or []
+    score = cluster.get("score")
+    shown = f" — score {fr_number(score * 100, 0)} %" if isinstance(score, int | float) else ""
+    return f"{cluster.get('id')} : {', '.join(map(str, members))} ({len(members)} tiers){shown}"
+
+
+def _evidence_html(cluster: dict[str, Any]) -> str:
+    ev = cluster.get("evidence")
+    if isinstance(ev, str):
+        items = [ev]
+    else:
+        items = []
+        for pair in ev or []:
+            parts = ", ".join(f"{e.get('label')} {e.get('level')}" for e in pair.get("fields", []))
+            items.append(f"{' / '.join(map(str, pair.get('pair', [])))} "
+                         f"(score {fr_number(float(pair.get('score') or 0) * 100, 0)} %) : {parts}")
+    lis = "".join(f"<li>{esc(i)}</li>" for i in items)
+    return f'<div class="econn-evidence"><b>Indices :</b><ul>{lis}</ul></div>' if lis else ""
+
+
+def _norm(value: Any) -> str:
+    return "" if value is None else " ".join(str(value).split())
+
+
+def cluster_detail_html(cluster: dict[str, Any], proposal: MergeProposal) -> str:
+    """The cluster side by side: one column per member (kept first, marked), one row per field,
+    differing rows with the CSS class ``econn-diff``, and the value kept after the merge."""
+    members = proposal.members
+    head = "".join(
+        f'<th class="{"econn-keep" if m == proposal.keep else "econn-absorbed"}" data-code="{esc(m)}">{esc(m)}'
+        f"{' — à conserver' if m == proposal.keep else ' — absorbé'}</th>" for m in members)
+    rows = []
+    for col, label in FIELDS:
+        values = [proposal.records[m].get(col) for m in members]
+        differ = len({_norm(v) for v in values}) > 1
+        cells = "".join(f'<td class="{"econn-keep" if m == proposal.keep else ""}">{esc(_show(v))}</td>'
+                        for m, v in zip(members, values, strict=True))
+        kept = proposal.fields.get(col) if col != "actif" else True
+        note = " (complété)" if col in proposal.completed else ""
+        rows.append(f'<tr class="econn-field{" econn-diff" if differ else ""}" data-field="{esc(col)}">'
+                    f"<th>{esc(label)}</th>{cells}"
+                    f'<td class="econn-kept-value">{esc(_show(kept))}{esc(note)}</td></tr>')
+    docs = "".join(f"<td>{esc(fr_int(proposal.documents.get(m, 0)))}</td>" for m in members)
+    corr = "".join(f"<td>{esc(fr_int(proposal.correspondences.get(m, 0)))}</td>" for m in members)
+    rows.append(f"<tr><th>Documents</th>{docs}<td>{esc(fr_int(sum(proposal.documents.values())))}</td></tr>")
+    rows.append(f"<tr><th>Correspondances (tiers)</th>{corr}"
+                f"<td>{esc(fr_int(sum(proposal.correspondences.values())))}</td></tr>")
+    summary = (f"Proposition : conserver <b>{esc(proposal.keep)}</b>, mettre en sommeil "
+               f"<b>{esc(', '.join(proposal.absorbed))}</b> et lui réaffecter "
+               f"{esc(fr_int(proposal.moved_documents))} document(s). Rien n'est fusionné sans votre accord.")
+    return (f'<div class="econn-merge-summary">{summary}</div>'
+            f'<table class="econn-table econn-side-by-side"><thead><tr><th>Champ</th>{head}'
+            f'<th class="econn-kept-value">Valeur retenue</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
+            + _evidence_html(cluster))
+
+
+def _show(value: Any) -> str:
+    if value is True:
+        return "oui"
+    if value is False:
+        return "non"
+    return "" if value is None else str(value)
+
+
+def plan_html(plan: list[dict[str, Any]], total: int) -> str:
+    """The nettoyage dry run: one row per rule to remove (ref, article, raisons)."""
+    if not plan:
+        return "<p>Aucune règle à supprimer : les grilles de prix sont propres.</p>"
+    body = "".join(
+        f'<tr class="econn-plan-row" data-ref="{esc(e["ref"])}"><td>{esc(e["ref"])}</td><td>{esc(e["article"])}</td>'
+        f"<td>{esc(', '.join(e['codes']))}</td><td>{esc(' ; '.join(e['reasons']))}</td></tr>" for e in plan)
+    return (f"<p>Aperçu : {esc(fr_int(len(plan)))} règle(s) sur {esc(fr_int(total))} seraient supprimées "
+            "(rien n'est supprimé tant que vous n'appliquez pas).</p>"
+            '<table class="econn-table"><thead><tr><th>Réf.</th><th>Article</th><th>Codes</th><th>Raisons</th>'
+            f"</tr></thead><tbody>{body}</tbody></table>")
+
+
+def download_html(data: bytes, filename: str) -> str:
+    """A ``data:`` URI link that downloads the workbook."""
+    b64 = base64.b64encode(data).decode("ascii")
+    return (f'<a class="econn-diag-download-link" download="{esc(filename)}" '
+            f'href="data:{XLSX_MIME};base64,{b64}">⬇ {esc(filename)}</a>')
