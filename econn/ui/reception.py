@@ -26,6 +26,7 @@ from .reception_data import (
     override,
 )
 from .reception_mapping import FLOW, MappingEditor
+from .reception_steps import ReceptionSteps
 from .reception_view import (
     DELIMITERS,
     ENCODINGS,
@@ -104,6 +105,9 @@ class ReceptionPage(w.VBox):
             self.counts, self.full_button, self.sample, self.rejects, self.skipped, self.mapping,
         ]), "econn-details")
         _hide(self.details, True)
+        self._refreshing = False      # refreshing the file list after an integration keeps its report
+        self.steps = ReceptionSteps(self.workspace, self.messages, lambda: self.connector.value or None,
+                                    self._selected_or_none, self._after_integration)
 
         self.children = [
             page_header("Réception", self.workspace),
@@ -112,6 +116,7 @@ class ReceptionPage(w.VBox):
             w.HBox([self.connector, self.file, self.load_button]),
             self.progress_box,
             self.details,
+            self.steps,
         ]
         self.load_button.on_click(lambda _b: self.load())
         self.reload_button.on_click(lambda _b: self.reload())
@@ -159,6 +164,19 @@ class ReceptionPage(w.VBox):
             raise LoaderError("no file selected",
                               "Choisissez d'abord un connecteur et un fichier en attente.")
         return info.import_folder / str(self.file.value)
+
+    def _selected_or_none(self) -> Path | None:
+        """The selected file, else None (the analysis then takes every pending file of the connector)."""
+        info = self.connectors.get(self.connector.value or "")
+        return info.import_folder / str(self.file.value) if info and self.file.value else None
+
+    def _after_integration(self) -> None:
+        """Refresh the pending files (a complete file became .bak) without wiping the report."""
+        self._refreshing = True
+        try:
+            self.refresh_files()
+        finally:
+            self._refreshing = False
 
     # --- loading -------------------------------------------------------------------------------
 
@@ -256,6 +274,8 @@ class ReceptionPage(w.VBox):
 
     def _clear_result(self) -> None:
         self.result = None
+        if not self._refreshing:
+            self.steps.clear()
         for view in (self.dialect_view, self.counts, self.sample, self.rejects, self.skipped):
             view.value = ""
         self.mapping.clear()

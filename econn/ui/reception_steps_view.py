@@ -1,0 +1,240 @@
+"""Reception page, steps 2–3: the data the widgets show (unknown values, labels, findings) and its HTML.
+
+Everything read from a file goes through :func:`esc` (directly or via :func:`html_table`).
+"""
+
+from __future__ import annotations
+
+import base64
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import store
+from ..correspondences import gc_table, gc_values
+from ..diagnostics.base import DiagnosticResult
+from ..diagnostics.excel import write_report
+from ..findings import Finding, Level
+from ..mappings import suggest
+from ..reception import BLOCKED, EXISTING, INTEGRATED, NEW, WAITING, DocumentRecap, FileAnalysis
+from .format import esc, fr_amount, fr_int, html_table
+
+# Finding code of an unknown value → correspondence domain (the seed's correspondence modal).
+CORR_CODES = {"COR-TVA": "tva", "COR-UNI": "unite", "COR-PAYS": "pays", "COR-REGL": "reglement",
+              "COR-ART": "article"}
+DOMAIN_FR = {"tva": "Libellé TVA", "unite": "Unité", "pays": "Pays", "reglement": "Mode de règlement",
+             "article": "Article"}
+LEVELS_FR = [("Toutes", ""), ("Erreur", Level.ERREUR.value), ("Alerte", Level.ALERTE.value),
+             ("Succès", Level.SUCCES.value)]
+FINDING_COLUMNS = [("code", "Code"), ("level", "Niveau"), ("message", "Message"), ("hint", "Conseil"),
+                   ("line", "Ligne"), ("document", "Document"), ("column", "Colonne"), ("value", "Valeur")]
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_LABEL_COLUMNS = ("libelle", "nom", "name", "designation")
+
+
+@dataclass
+class Unknown:
+    """One external value the GC does not know yet, with its choices and the best suggestion."""
+
+    domain: str
+    value: str
+    options: list[tuple[str, str]]      # (label, GC code)
+    suggestion: str | None
+    reason: str = ""
+
+
+def unknown_values(files: list[FileAnalysis]) -> list[tuple[str, str]]:
+    """Distinct (domain, external value) of the COR-TVA/UNI/PAYS/REGL/ART findings, in file order."""
+    out: dict[tuple[str, str], None] = {}
+    for fa in files:
+        for f in fa.findings:
+            if f.code in CORR_CODES and f.value:
+                out[(CORR_CODES[f.code], f.value)] = None
+    return list(out)
+
+
+def gc_choices(ws: Path, domain: str) -> list[tuple[str, str]]:
+    """(« CODE — libellé », CODE) of the active GC values of a domain."""
+    table = gc_table(domain)
+    with store.connect(ws, read_only=True) as con:
+        codes = gc_values(con, domain)
+        cols = [r[0] for r in con.execute(f"DESCRIBE {store.quote_ident(table)}").fetchall()]
+        label_col = next((c for c in _LABEL_COLUMNS if c in cols), None)
+        labels: dict[str, Any] = {}
+        if label_col:
+            labels = dict(con.execute(f"SELECT code, {store.quote_ident(label_col)} FROM "
+                                      f"{store.quote_ident(table)}").fetchall())
+    return [(f"{c} — {labels[c]}" if labels.get(c) else str(c), str(c)) for c in codes]
+
+
+def unknowns(ws: Path, connector: str, files: list[FileAnalysis]) -> list[Unknown]:
+    """The rows of the correspondence modal, each with the GC values and the preselected suggestion."""
+    pairs = unknown_values(files)
+    by_domain: dict[str, list[str]] = {}
+    for domain, value in pairs:
+        by_domain.setdefault(domain, []).append(value)
+    choices = {d: gc_choices(ws, d) for d in by_domain}
+    best: dict[tuple[str, str], tuple[str, str]] = {}
+    for domain, values in by_domain.items():
+        codes = {c for _, c in choices[domain]}
+        for value, sugg in suggest(ws, connector, domain, values).items():
+            top = next((s for s in sugg if s.gc_value in codes), None)
+            if top is not None:
+                best[(domain, value)] = (top.gc_value, top.reason)
+    return [Unknown(d, v, choices[d], *best.get((d, v), (None, ""))) for d, v in pairs]
+
+
+def tiers_names(ws: Path, codes: list[str]) -> dict[str, str]:
+    """GC tiers code → display name (société, else prénom nom)."""
+    if not codes:
+        return {}
+    with store.connect(ws, read_only=True) as con:
+        rows = con.execute("SELECT code, societe, prenom, nom FROM tiers WHERE code IN (SELECT unnest(?))",
+                           [codes]).fetchall()
+    return {c: (s or " ".join(x for x in (p, n) if x) or c) for c, s, p, n in rows}
+
+
+# --- recap ---------------------------------------------------------------------------------------
+
+def _doc_findings(fa: FileAnalysis, number: str) -> list[Finding]:
+    return [f for f in fa.findings if f.document == number]
+
+
+def status_fr(fa: FileAnalysis, d: DocumentRecap) -> str:
+    """« Nouveau document », « Déjà intégré », « Bloqué : COR-ART « ARRO » », « En attente : homonyme »…"""
+    if d.status == NEW:
+        return "Nouveau document"
+    if d.status == EXISTING:
+        return f"Déjà intégré (n° GC {d.gc_number})" if d.gc_number else "Déjà intégré"
+    if d.status == INTEGRATED:
+        return f"Intégré (n° GC {d.gc_number})"
+    if d.status == WAITING:
+        return "En attente : homonyme" if "COR-CLI-HOMO" in d.codes else "En attente : " + ", ".join(d.codes)
+    errors = [f for f in _doc_findings(fa, d.number) if f.level == Level.ERREUR]
+    why = ", ".join(dict.fromkeys(f"{f.code} « {f.value} »" if f.value else f.code for f in errors))
+    return f"Bloqué : {why or ', '.join(d.codes)}"
+
+
+def counts_line(files: list[FileAnalysis]) -> str:
+    """« Documents : 5 nouveaux · … — Tiers : 8 reconnus · … » (HTML)."""
+    c: dict[str, int] = {}
+    for fa in files:
+        for k, v in fa.counts().items():
+            c[k] = c.get(k, 0) + v
+    docs = [(NEW, "nouveau(x)"), (EXISTING, "existant(s)"), (BLOCKED, "bloqué(s)"), (WAITING, "en attente"),
+            (INTEGRATED, "intégré(s)")]
+    d = " · ".join(f"<b>{fr_int(c.get(k, 0))}</b> {t}" for k, t in docs if k != INTEGRATED or c.get(k))
+    t = " · ".join(f"<b>{fr_int(c.get(f'tiers_{k}', 0))}</b> {lbl}" for k, lbl in
+                   (("match", "reconnu(s)"), ("create", "à créer"), ("homonym", "homonyme(s)")))
+    return f'<div class="econn-recap-counts">Documents : {d} — Tiers : {t}</div>'
+
+
+def articles_html(files: list[FileAnalysis]) -> str:
+    """The articles sans correspondance (COR-ART / ART-ABS-GC), one row per reference."""
+    rows: dict[str, dict[str, Any]] = {}
+    for fa in files:
+        for f in fa.findings:
+            if f.code in ("COR-ART", "ART-ABS-GC") and f.value:
+                r = rows.setdefault(f.value, {"value": f.value, "state": "Sans correspondance", "docs": []})
+                if f.code == "ART-ABS-GC":
+                    r["state"] = "Sans correspondance, inconnu de la GC"
+                if f.document and f.document not in r["docs"]:
+                    r["docs"].append(f.document)
+    if not rows:
+        return '<div class="econn-muted">Aucun article sans correspondance.</div>'
+    data = [{**r, "docs": ", ".join(r["docs"])} for r in rows.values()]
+    return "<h4>Articles sans correspondance</h4>" + html_table(
+        data, [("value", "Référence"), ("state", "État"), ("docs", "Document(s)")])
+
+
+def documents_html(files: list[FileAnalysis]) -> str:
+    """Documents table: numéro, client, montant TTC, règlement, statut."""
+    rows = [{"number": d.number, "name": d.name, "ttc": fr_amount(d.total_ttc), "payment": d.payment,
+             "status": status_fr(fa, d)} for fa in files for d in fa.documents]
+    if not rows:
+        return '<div class="econn-muted">Aucun document.</div>'
+    return "<h4>Documents</h4>" + html_table(rows, [("number", "Numéro"), ("name", "Client"),
+                                                     ("ttc", "Montant TTC"), ("payment", "Règlement"),
+                                                     ("status", "Statut")])
+
+
+TIERS_STATUS_FR = {"match": "Reconnu", "create": "À créer", "homonym": "Homonyme : à décider"}
+
+
+def tiers_rows(files: list[FileAnalysis]) -> list[dict[str, Any]]:
+    """Tiers table rows (the homonym choice is a widget beside the table)."""
+    return [{"key": t.external_code, "name": t.name, "status": TIERS_STATUS_FR.get(t.status, t.status),
+             "gc": t.gc_code, "reason": t.reason} for fa in files for t in fa.tiers]
+
+
+def tiers_html(files: list[FileAnalysis]) -> str:
+    """Tiers table: code externe, nom, statut, tiers GC, motif."""
+    rows = tiers_rows(files)
+    if not rows:
+        return ""
+    return "<h4>Tiers</h4>" + html_table(rows, [("key", "Code externe"), ("name", "Nom"), ("status", "Statut"),
+                                                 ("gc", "Tiers GC"), ("reason", "Motif")])
+
+
+# --- report --------------------------------------------------------------------------------------
+
+def report_html(files: list[FileAnalysis]) -> str:
+    """What the integration did: documents intégrés with GC numbers, what stayed and why, the file's fate."""
+    if not files:
+        return '<div class="econn-report-file">Aucun fichier à intégrer.</div>'
+    parts = ["<h3>Rapport d'intégration</h3>"]
+    for fa in files:
+        parts.append(f"<h4>{esc(fa.file.name)}</h4>")
+        if fa.error:
+            parts.append(f'<div class="econn-msg-error">{esc(fa.error)}</div>')
+        done = [d for d in fa.documents if d.status == INTEGRATED]
+        left = [d for d in fa.documents if d.status in (BLOCKED, WAITING, NEW)]
+        parts.append(f'<div class="econn-report-count">{fr_int(len(done))} document(s) intégré(s).</div>')
+        if done:
+            parts.append(html_table([{"number": d.number, "gc": d.gc_number, "name": d.name,
+                                      "ttc": fr_amount(d.total_ttc)} for d in done],
+                                    [("number", "Numéro"), ("gc", "N° GC"), ("name", "Client"),
+                                     ("ttc", "Montant TTC")], "econn-table econn-report-done"))
+        if left:
+            parts.append("<div>Non intégré(s) :</div>" + html_table(
+                [{"number": d.number, "why": status_fr(fa, d)} for d in left],
+                [("number", "Numéro"), ("why", "Motif")], "econn-table econn-report-left"))
+        if fa.renamed_to is not None:
+            text = f"Le fichier a été renommé {fa.renamed_to.name} (.bak) : tout est intégré."
+        else:
+            blockers = fa.file_blockers()
+            why = f"{len(left)} document(s) non intégré(s)" if left else \
+                f"{len(blockers)} erreur(s) hors document (lignes rejetées, colonnes manquantes)"
+            text = f"Le fichier reste en .csv : {why}."
+        parts.append(f'<div class="econn-report-file"><b>{esc(text)}</b></div>')
+    return "".join(parts)
+
+
+# --- findings ------------------------------------------------------------------------------------
+
+def filter_findings(items: list[Finding], level: str = "", code: str = "") -> list[Finding]:
+    """The findings of one level (French word, empty = all) and one code (empty = all)."""
+    return [f for f in items if (not level or f.level.value == level) and (not code or f.code == code)]
+
+
+def findings_html(items: list[Finding]) -> str:
+    """The findings table (all cells escaped)."""
+    if not items:
+        return '<div class="econn-muted">Aucun constat.</div>'
+    rows = [{**f.to_dict(), "line": f.line if f.line is not None else ""} for f in items]
+    return html_table(rows, FINDING_COLUMNS)
+
+
+def findings_xlsx(items: list[Finding], name: str = "reception") -> bytes:
+    """The findings as an .xlsx workbook (text cells neutralised by :func:`write_report`)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_report(DiagnosticResult(name=name, findings=list(items)), Path(tmp) / "constats.xlsx")
+        return path.read_bytes()
+
+
+def download_html(data: bytes, filename: str) -> str:
+    """A download link carrying the file in a ``data:`` URI (works in Voilà without serving files)."""
+    b64 = base64.b64encode(data).decode("ascii")
+    return (f'<a class="econn-download-link" download="{esc(filename)}" href="data:{XLSX_MIME};base64,{b64}">'
+            f"Télécharger {esc(filename)}</a>")
