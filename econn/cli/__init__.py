@@ -24,6 +24,9 @@ COMMAND_MODULES = [
     "econn.cli.preview_cmds",
     "econn.cli.mappings_cmds",
     "econn.cli.receive_cmds",
+    "econn.cli.connectors_cmds",
+    "econn.cli.send_cmds",
+    "econn.cli.history_cmds",
     "econn.cli.diagnose_cmds",
 ]
 
