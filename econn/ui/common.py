@@ -11,13 +11,21 @@ from typing import Any, TypeVar
 
 import ipywidgets as w
 
-from ..errors import EconnError, StoreBusyError
+from ..errors import EconnError
 from ..workspace import repo_root, resolve_workspace
 from .format import esc
 
 log = logging.getLogger(__name__)
 
 F = TypeVar("F", bound=Callable[..., Any])
+W = TypeVar("W", bound=w.DOMWidget)
+
+
+def css(widget: W, *classes: str) -> W:
+    """Give a widget stable CSS classes (``econn-…``): the browser tests and styles select on them."""
+    for c in classes:
+        widget.add_class(c)
+    return widget
 
 # (notebook file, French title, one-line description) — the home page links those that exist.
 DASHBOARDS: list[tuple[str, str, str]] = [

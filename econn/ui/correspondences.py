@@ -11,7 +11,7 @@ table, the pager and the editor's options: the page is built once.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import ipywidgets as w
 import pandas as pd
@@ -20,7 +20,7 @@ from .. import correspondences
 from ..mappings import suggest
 from ..pending_values import documents_using, pending_values
 from ..workspace import resolve_workspace
-from .common import MessagePanel, page_header
+from .common import MessagePanel, page_header, css
 from .correspondences_data import (
     DOMAIN_LABELS,
     TO_DO,
@@ -37,16 +37,12 @@ from .format import fr_int, fr_number
 
 __all__ = ["CorrespondencesPage"]
 
-W = TypeVar("W", bound=w.DOMWidget)
 _STATE_OPTIONS = [("à traiter", "a_traiter"), ("suggérées", "suggere"), ("validées", "valide"), ("toutes", "toutes")]
 _ARTICLE_OPTIONS = [("Tous les articles", "tous"), ("Articles disponibles à l'export", "export"),
                     ("Articles correspondant au filtre (famille)", "filtre")]
 _ARTICLE_WHAT = {"export": "disponibles à l'export", "filtre": "de la famille"}
 
 
-def _css(widget: W, css: str) -> W:
-    widget.add_class(css)
-    return widget
 
 
 def _key_label(value: str, variant: str) -> str:
@@ -73,40 +69,40 @@ class CorrespondencesPage(w.VBox):
         self._quiet = False      # set while the page itself changes widget values
         guard = self.messages.guard
 
-        self.connector = _css(w.Dropdown(description="Connecteur", layout=w.Layout(width="22em")),
+        self.connector = css(w.Dropdown(description="Connecteur", layout=w.Layout(width="22em")),
                               "econn-connector")
-        self.refresh_button = _css(w.Button(description="Relire les fichiers en attente", icon="refresh",
+        self.refresh_button = css(w.Button(description="Relire les fichiers en attente", icon="refresh",
                                             layout=w.Layout(width="auto")), "econn-refresh")
-        self.domain = _css(w.ToggleButtons(options=[(v, k) for k, v in DOMAIN_LABELS.items()], value="tva",
+        self.domain = css(w.ToggleButtons(options=[(v, k) for k, v in DOMAIN_LABELS.items()], value="tva",
                                            style={"button_width": "auto"}), "econn-domain")
-        self.state_filter = _css(w.ToggleButtons(options=_STATE_OPTIONS, value="a_traiter",
+        self.state_filter = css(w.ToggleButtons(options=_STATE_OPTIONS, value="a_traiter",
                                                  style={"button_width": "auto"}), "econn-state-filter")
-        self.article_filter = _css(w.Dropdown(options=_ARTICLE_OPTIONS, value="tous", description="Afficher",
+        self.article_filter = css(w.Dropdown(options=_ARTICLE_OPTIONS, value="tous", description="Afficher",
                                               layout=w.Layout(width="28em")), "econn-article-filter")
-        self.family = _css(w.Dropdown(description="Famille", layout=w.Layout(width="14em")), "econn-article-family")
-        self.missing = _css(w.HTML(), "econn-article-missing")
+        self.family = css(w.Dropdown(description="Famille", layout=w.Layout(width="14em")), "econn-article-family")
+        self.missing = css(w.HTML(), "econn-article-missing")
         self.article_box = w.VBox([w.HBox([self.article_filter, self.family]), self.missing])
-        self.suggest_button = _css(w.Button(description="Chercher les suggestions", icon="search",
+        self.suggest_button = css(w.Button(description="Chercher les suggestions", icon="search",
                                             layout=w.Layout(width="auto")), "econn-suggest")
-        self.threshold = _css(w.FloatSlider(value=0.9, min=0.5, max=1.0, step=0.01, readout=False,
+        self.threshold = css(w.FloatSlider(value=0.9, min=0.5, max=1.0, step=0.01, readout=False,
                                             description="Seuil", continuous_update=True), "econn-threshold")
-        self.threshold_value = _css(w.HTML(fr_number(0.9, 2)), "econn-threshold-value")
-        self.bulk_button = _css(w.Button(description="Accepter les suggestions au-dessus du seuil", icon="check",
+        self.threshold_value = css(w.HTML(fr_number(0.9, 2)), "econn-threshold-value")
+        self.bulk_button = css(w.Button(description="Accepter les suggestions au-dessus du seuil", icon="check",
                                          button_style="primary", layout=w.Layout(width="auto")),
                                 "econn-bulk-accept")
-        self.table = _css(w.HTML(), "econn-table")
-        self.prev_button = _css(w.Button(description="Précédent", icon="arrow-left",
+        self.table = css(w.HTML(), "econn-table")
+        self.prev_button = css(w.Button(description="Précédent", icon="arrow-left",
                                          layout=w.Layout(width="auto")), "econn-page-prev")
-        self.next_button = _css(w.Button(description="Suivant", icon="arrow-right",
+        self.next_button = css(w.Button(description="Suivant", icon="arrow-right",
                                          layout=w.Layout(width="auto")), "econn-page-next")
-        self.page_info = _css(w.HTML(), "econn-page-info")
-        self.pager = _css(w.HBox([self.prev_button, self.page_info, self.next_button]), "econn-pager")
-        self.edit_value = _css(w.Dropdown(description="Valeur externe", layout=w.Layout(width="30em"),
+        self.page_info = css(w.HTML(), "econn-page-info")
+        self.pager = css(w.HBox([self.prev_button, self.page_info, self.next_button]), "econn-pager")
+        self.edit_value = css(w.Dropdown(description="Valeur externe", layout=w.Layout(width="30em"),
                                           style={"description_width": "initial"}), "econn-edit-value")
-        self.candidates = _css(w.HTML(), "econn-candidates")
-        self.picker = _css(w.Combobox(placeholder="Tapez un code ou un libellé GC", ensure_option=True,
+        self.candidates = css(w.HTML(), "econn-candidates")
+        self.picker = css(w.Combobox(placeholder="Tapez un code ou un libellé GC", ensure_option=True,
                                       description="Valeur GC", layout=w.Layout(width="30em")), "econn-gc-picker")
-        self.validate_button = _css(w.Button(description="Valider", icon="check", button_style="success"),
+        self.validate_button = css(w.Button(description="Valider", icon="check", button_style="success"),
                                     "econn-validate")
 
         self.children = [

@@ -6,15 +6,13 @@ Pure functions of data (a :class:`~econn.diagnostics.base.DiagnosticResult`, a
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
 from ..findings import Finding
 from ..merge import FIELDS, MergeProposal
-from .format import esc, fr_int, fr_number
+from .format import download_link, esc, fr_int, fr_number
 
 PAGE_SIZE = 50
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LEVELS = ("erreur", "alerte", "succès")
 _LEVEL_CSS = {"erreur": "econn-erreur", "alerte": "econn-alerte", "succès": "econn-succes"}
 
@@ -162,6 +160,4 @@ def plan_html(plan: list[dict[str, Any]], total: int) -> str:
 
 def download_html(data: bytes, filename: str) -> str:
     """A ``data:`` URI link that downloads the workbook."""
-    b64 = base64.b64encode(data).decode("ascii")
-    return (f'<a class="econn-diag-download-link" download="{esc(filename)}" '
-            f'href="data:{XLSX_MIME};base64,{b64}">⬇ {esc(filename)}</a>')
+    return download_link(data, filename, f"⬇ {filename}", css="econn-diag-download-link")

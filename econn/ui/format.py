@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import html
 from decimal import Decimal
@@ -52,3 +53,13 @@ def html_table(rows: list[dict[str, Any]], columns: list[tuple[str, str]], css: 
         "<tr>" + "".join(f"<td>{esc(r.get(k))}</td>" for k, _ in columns) + "</tr>" for r in rows
     )
     return f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download_link(data: bytes, filename: str, label: str, css: str = "econn-download-link",
+                  mime: str = XLSX_MIME) -> str:
+    """A link carrying the file in a ``data:`` URI: Voilà serves no files, so the page hands them over itself."""
+    b64 = base64.b64encode(data).decode("ascii")
+    return f'<a class="{esc(css)}" download="{esc(filename)}" href="data:{mime};base64,{b64}">{esc(label)}</a>'

@@ -7,7 +7,6 @@ header mapping editor from :mod:`econn.ui.reception_mapping`; this module wires 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TypeVar
 
 import ipywidgets as w
 
@@ -15,7 +14,7 @@ from ..dialect import Dialect
 from ..errors import LoaderError
 from ..sniffer import sniff
 from ..workspace import resolve_workspace
-from .common import MessagePanel, page_header
+from .common import MessagePanel, page_header, css
 from .format import esc, fr_int
 from .reception_data import (
     ConnectorInfo,
@@ -41,12 +40,8 @@ __all__ = ["ReceptionPage"]
 
 _HIDDEN, _SHOWN = "none", ""
 STEPS = 3   # détection, lecture, correspondance des en-têtes
-W = TypeVar("W", bound=w.DOMWidget)
 
 
-def _css(widget: W, css: str) -> W:
-    widget.add_class(css)
-    return widget
 
 
 def _auto() -> w.Layout:
@@ -76,30 +71,30 @@ class ReceptionPage(w.VBox):
         self._full = False
         guard = self.messages.guard
 
-        self.connector = _css(w.Dropdown(description="Connecteur", layout=w.Layout(width="22em")),
+        self.connector = css(w.Dropdown(description="Connecteur", layout=w.Layout(width="22em")),
                               "econn-connector")
-        self.file = _css(w.Dropdown(description="Fichier", layout=w.Layout(width="28em")), "econn-file")
-        self.load_button = _css(w.Button(description="Charger le fichier", icon="folder-open",
+        self.file = css(w.Dropdown(description="Fichier", layout=w.Layout(width="28em")), "econn-file")
+        self.load_button = css(w.Button(description="Charger le fichier", icon="folder-open",
                                          button_style="primary", layout=_auto()), "econn-load")
-        self.progress = _css(w.IntProgress(value=0, min=0, max=STEPS, bar_style="info"), "econn-progress")
-        self.progress_step = _css(w.HTML(), "econn-progress-step")
-        self.progress_box = _css(w.HBox([self.progress, self.progress_step]), "econn-progress-box")
+        self.progress = css(w.IntProgress(value=0, min=0, max=STEPS, bar_style="info"), "econn-progress")
+        self.progress_step = css(w.HTML(), "econn-progress-step")
+        self.progress_box = css(w.HBox([self.progress, self.progress_step]), "econn-progress-box")
         _hide(self.progress_box, True)
 
-        self.dialect_view = _css(w.HTML(), "econn-dialect")
-        self.encoding = _css(w.Dropdown(description="Encodage", options=list(ENCODINGS)), "econn-encoding")
-        self.delimiter = _css(w.Dropdown(description="Séparateur", options=list(DELIMITERS)),
+        self.dialect_view = css(w.HTML(), "econn-dialect")
+        self.encoding = css(w.Dropdown(description="Encodage", options=list(ENCODINGS)), "econn-encoding")
+        self.delimiter = css(w.Dropdown(description="Séparateur", options=list(DELIMITERS)),
                               "econn-delimiter")
-        self.reload_button = _css(w.Button(description="Relire avec ce format", icon="repeat",
+        self.reload_button = css(w.Button(description="Relire avec ce format", icon="repeat",
                                            layout=_auto()), "econn-reload")
-        self.counts = _css(w.HTML(), "econn-counts")
-        self.full_button = _css(w.Button(description="Lire tout le fichier", icon="book", layout=_auto()),
+        self.counts = css(w.HTML(), "econn-counts")
+        self.full_button = css(w.Button(description="Lire tout le fichier", icon="book", layout=_auto()),
                                 "econn-load-full")
-        self.sample = _css(w.HTML(), "econn-sample")
-        self.rejects = _css(w.HTML(), "econn-rejects")
-        self.skipped = _css(w.HTML(), "econn-skipped")
+        self.sample = css(w.HTML(), "econn-sample")
+        self.rejects = css(w.HTML(), "econn-rejects")
+        self.skipped = css(w.HTML(), "econn-skipped")
         self.mapping = MappingEditor(self.workspace, self.messages, FLOW)
-        self.details = _css(w.VBox([
+        self.details = css(w.VBox([
             self.dialect_view,
             w.HBox([self.encoding, self.delimiter, self.reload_button]),
             self.counts, self.full_button, self.sample, self.rejects, self.skipped, self.mapping,

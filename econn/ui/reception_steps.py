@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 import ipywidgets as w
 
@@ -18,7 +17,7 @@ from .. import correspondences
 from ..errors import EconnError
 from ..findings import Finding
 from ..reception import FileAnalysis, analyze, integrate
-from .common import MessagePanel
+from .common import MessagePanel, css
 from .format import esc
 from .reception_steps_view import (
     DOMAIN_FR,
@@ -39,16 +38,11 @@ from .reception_steps_view import (
 
 __all__ = ["ReceptionSteps", "LEAVE", "UNDECIDED", "CREATE"]
 
-W = TypeVar("W", bound=w.DOMWidget)
 LEAVE = ""          # correspondence modal: leave the value without correspondence (documents stay blocked)
 UNDECIDED = ""      # homonym: no decision yet (the document waits)
 CREATE = "create"
 
 
-def _css(widget: W, *classes: str) -> W:
-    for c in classes:
-        widget.add_class(c)
-    return widget
 
 
 def _hide(widget: w.Widget, hidden: bool) -> None:
@@ -72,41 +66,41 @@ class ReceptionSteps(w.VBox):
         self.homonym_choices: dict[str, w.Dropdown] = {}
         guard = messages.guard
 
-        self.analyze_button = _css(w.Button(description="Analyser", icon="search", button_style="primary",
+        self.analyze_button = css(w.Button(description="Analyser", icon="search", button_style="primary",
                                             layout=w.Layout(width="auto")), "econn-analyze")
-        self.corr_rows = _css(w.VBox(), "econn-corr-rows")
-        self.corr_ok = _css(w.Button(description="OK", icon="check", button_style="success",
+        self.corr_rows = css(w.VBox(), "econn-corr-rows")
+        self.corr_ok = css(w.Button(description="OK", icon="check", button_style="success",
                                      layout=w.Layout(width="auto")), "econn-corr-ok")
-        self.corr_modal = _css(w.VBox([
+        self.corr_modal = css(w.VBox([
             w.HTML("<h3>Correspondances pour la réception</h3><div class='econn-muted'>Ces valeurs du fichier "
                    "sont inconnues de la GC : choisissez la valeur GC correspondante puis OK. Laissez « — sans "
                    "correspondance — » pour garder le document bloqué.</div>"),
             self.corr_rows, self.corr_ok]), "econn-corr-modal")
-        self.recap_counts = _css(w.HTML(), "econn-recap-counts-box")
-        self.recap_articles = _css(w.HTML(), "econn-recap-articles")
-        self.recap_documents = _css(w.HTML(), "econn-recap-documents")
-        self.recap_tiers = _css(w.HTML(), "econn-recap-tiers")
-        self.homonyms_box = _css(w.VBox(), "econn-homonyms")
-        self.recap = _css(w.VBox([
+        self.recap_counts = css(w.HTML(), "econn-recap-counts-box")
+        self.recap_articles = css(w.HTML(), "econn-recap-articles")
+        self.recap_documents = css(w.HTML(), "econn-recap-documents")
+        self.recap_tiers = css(w.HTML(), "econn-recap-tiers")
+        self.homonyms_box = css(w.VBox(), "econn-homonyms")
+        self.recap = css(w.VBox([
             w.HTML("<h3>Récapitulatif des données à recevoir</h3>"), self.recap_counts, self.recap_articles,
             self.recap_documents, self.recap_tiers, self.homonyms_box]), "econn-recap")
-        self.integrate_button = _css(w.Button(description="Intégrer", icon="download", button_style="primary",
+        self.integrate_button = css(w.Button(description="Intégrer", icon="download", button_style="primary",
                                               layout=w.Layout(width="auto")), "econn-integrate")
-        self.integrate_progress = _css(w.IntProgress(value=0, min=0, max=1, bar_style="info"),
+        self.integrate_progress = css(w.IntProgress(value=0, min=0, max=1, bar_style="info"),
                                        "econn-integrate-progress")
-        self.report = _css(w.HTML(), "econn-report")
-        self.findings_level = _css(w.Dropdown(description="Niveau", options=LEVELS_FR, value=""),
+        self.report = css(w.HTML(), "econn-report")
+        self.findings_level = css(w.Dropdown(description="Niveau", options=LEVELS_FR, value=""),
                                    "econn-findings-level")
-        self.findings_code = _css(w.Dropdown(description="Code", options=[("Tous", "")], value=""),
+        self.findings_code = css(w.Dropdown(description="Code", options=[("Tous", "")], value=""),
                                   "econn-findings-code")
-        self.findings_table = _css(w.HTML(), "econn-findings-table")
-        self.export_button = _css(w.Button(description="Exporter en Excel", icon="file-excel-o",
+        self.findings_table = css(w.HTML(), "econn-findings-table")
+        self.export_button = css(w.Button(description="Exporter en Excel", icon="file-excel-o",
                                            layout=w.Layout(width="auto")), "econn-findings-export")
-        self.download = _css(w.HTML(), "econn-findings-download")
-        self.findings = _css(w.VBox([
+        self.download = css(w.HTML(), "econn-findings-download")
+        self.findings = css(w.VBox([
             w.HTML("<h3>Constats</h3>"), w.HBox([self.findings_level, self.findings_code, self.export_button]),
             self.download, self.findings_table]), "econn-findings")
-        self.integrate_box = _css(w.VBox([w.HBox([self.integrate_button, self.integrate_progress])]),
+        self.integrate_box = css(w.VBox([w.HBox([self.integrate_button, self.integrate_progress])]),
                                   "econn-integrate-box")
         self.children = [w.HTML("<h3>Analyse et intégration</h3>"), self.analyze_button, self.corr_modal,
                          self.recap, self.integrate_box, self.report, self.findings]
@@ -179,7 +173,7 @@ class ReceptionSteps(w.VBox):
             label = w.HTML(f"<b>{esc(DOMAIN_FR.get(u.domain, u.domain))}</b> « {esc(u.value)} »"
                            f"<span class='econn-muted'>{esc(hint)}</span>", layout=w.Layout(width="34em"))
             label.add_class("econn-corr-value")
-            rows.append(_css(w.HBox([label, dd]), "econn-corr-row", f"econn-corr-{u.domain}"))
+            rows.append(css(w.HBox([label, dd]), "econn-corr-row", f"econn-corr-{u.domain}"))
         self.corr_rows.children = rows
         _hide(self.corr_modal, not rows)
 
@@ -219,12 +213,12 @@ class ReceptionSteps(w.VBox):
             options = [("À décider (le document reste en attente)", UNDECIDED),
                        ("Créer un nouveau client", CREATE),
                        *[(f"Affecter à {c} — {names.get(c, c)}", c) for c in t.candidates]]
-            dd = _css(w.Dropdown(options=options, value=UNDECIDED, layout=w.Layout(width="30em")),
+            dd = css(w.Dropdown(options=options, value=UNDECIDED, layout=w.Layout(width="30em")),
                       "econn-homonym-choice")
             self.homonym_choices[t.external_code] = dd
             label = w.HTML(f"Homonyme <b>{esc(t.name)}</b> ({esc(t.external_code)}) : "
                            f"<span class='econn-muted'>{esc(t.reason)}</span>")
-            rows.append(_css(w.VBox([label, dd]), "econn-homonym"))
+            rows.append(css(w.VBox([label, dd]), "econn-homonym"))
         self.homonyms_box.children = rows
         _hide(self.recap, False)
 

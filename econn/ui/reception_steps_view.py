@@ -5,7 +5,6 @@ Everything read from a file goes through :func:`esc` (directly or via :func:`htm
 
 from __future__ import annotations
 
-import base64
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +17,7 @@ from ..diagnostics.excel import write_report
 from ..findings import Finding, Level
 from ..mappings import suggest
 from ..reception import BLOCKED, EXISTING, INTEGRATED, NEW, WAITING, DocumentRecap, FileAnalysis
-from .format import esc, fr_amount, fr_int, html_table
+from .format import download_link, esc, fr_amount, fr_int, html_table
 
 # Finding code of an unknown value → correspondence domain (the seed's correspondence modal).
 CORR_CODES = {"COR-TVA": "tva", "COR-UNI": "unite", "COR-PAYS": "pays", "COR-REGL": "reglement",
@@ -29,7 +28,6 @@ LEVELS_FR = [("Toutes", ""), ("Erreur", Level.ERREUR.value), ("Alerte", Level.AL
              ("Succès", Level.SUCCES.value)]
 FINDING_COLUMNS = [("code", "Code"), ("level", "Niveau"), ("message", "Message"), ("hint", "Conseil"),
                    ("line", "Ligne"), ("document", "Document"), ("column", "Colonne"), ("value", "Valeur")]
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _LABEL_COLUMNS = ("libelle", "nom", "name", "designation")
 
 
@@ -235,6 +233,4 @@ def findings_xlsx(items: list[Finding], name: str = "reception") -> bytes:
 
 def download_html(data: bytes, filename: str) -> str:
     """A download link carrying the file in a ``data:`` URI (works in Voilà without serving files)."""
-    b64 = base64.b64encode(data).decode("ascii")
-    return (f'<a class="econn-download-link" download="{esc(filename)}" href="data:{XLSX_MIME};base64,{b64}">'
-            f"Télécharger {esc(filename)}</a>")
+    return download_link(data, filename, f"Télécharger {filename}")
