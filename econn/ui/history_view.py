@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import getpass
 import math
@@ -12,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..history import COLUMNS
+from .format import download_link as data_link
 from .format import esc, fr_amount, fr_date
 
 KIND_LABELS = {"reception": "Réception", "envoi": "Envoi", "erreur": "Erreur", "action": "Action"}
@@ -21,7 +21,6 @@ TABLE_COLUMNS = ["id", "connector", "kind", "type", "date_integration", "date_ac
                  "nom", "code_tiers_gc", "code_tiers_origine", "montant_ttc", "n_reglement", "level", "message",
                  "state"]
 EXPORT_COLUMNS = list(COLUMNS)
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def current_user() -> str:
@@ -124,7 +123,5 @@ def export_xlsx_bytes(df: Any) -> bytes:
 def download_link(data: bytes, rows: int, *, now: dt.datetime | None = None) -> str:
     """A ``data:`` URI link to the workbook (no file served by Voilà, nothing left on disk)."""
     name = f"historique_{(now or dt.datetime.now()):%Y%m%d_%H%M}.xlsx"
-    b64 = base64.b64encode(data).decode("ascii")
-    return (f'<a class="econn-history-download-link" download="{esc(name)}" '
-            f'href="data:{XLSX_MIME};base64,{b64}">📥 Télécharger {esc(name)}</a> '
-            f'<span class="econn-muted">({rows} ligne(s))</span>')
+    link = data_link(data, name, f"📥 Télécharger {name}", css="econn-history-download-link")
+    return f'{link} <span class="econn-muted">({rows} ligne(s))</span>'
