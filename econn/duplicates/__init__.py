@@ -9,6 +9,7 @@ fixed Fellegi–Sunter weights and household / establishment / namesake rules (s
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -25,6 +26,7 @@ __all__ = ["DEFAULT_THRESHOLD", "LABELS", "ROLES", "DuplicateResult", "find_dupl
 DEFAULT_THRESHOLD = 0.5
 CHAIN_FLOOR = 0.2  # a component whose weakest member pair scores below this is split
 REASONS = {1: "foyer", 2: "établissements", 3: "homonyme"}
+CHUNK = 500_000  # candidate pairs compared at once (bounds the memory of the comparison vectors)
 
 
 @dataclass
@@ -80,7 +82,13 @@ def find_duplicates(
     if mode not in ("complet", "simple"):
         raise ValueError(f"mode must be 'complet' or 'simple', not {mode!r}")
     canon = normalize.canonical_frame(records, roles, id_column)
+    # No progress bar: a library must not write to the caller's stdout on long queries.
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
+    # The results are many small dicts and lists without cycles: the cyclic collector would only
+    # rescan them again and again while they are built.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
     try:
         normalize.build(con, canon)
         if mode == "simple":
@@ -88,6 +96,8 @@ def find_duplicates(
         return _complet(con, canon, set(roles), DEFAULT_THRESHOLD if threshold is None else threshold)
     finally:
         con.close()
+        if gc_was_enabled:
+            gc.enable()
 
 
 def _empty_pairs() -> pd.DataFrame:
@@ -97,37 +107,66 @@ def _empty_pairs() -> pd.DataFrame:
 def _complet(con: duckdb.DuckDBPyConnection, canon: pd.DataFrame, roles: set[str], threshold: float) -> DuplicateResult:
     table = compare.load_table(con)
     left, right = blocking.candidate_pairs(con)
-    f = compare.features(table, left, right)
-    weight, score, reason = compare.weigh(f, roles)
+    con.execute("DROP TABLE dn")  # DuckDB is done: free its memory before the comparisons
     ids = canon["id"].to_numpy()
+    n = np.int64(max(len(canon), 1))
+    cand_keys = left * n + right  # sorted: the candidates come ordered by (l, r)
 
-    keep = np.flatnonzero(score >= threshold)
-    pair_score = {(int(left[k]), int(right[k])): float(score[k]) for k in keep}
-    pair_ev = {(int(left[k]), int(right[k])): compare.evidence(f, int(k)) for k in keep}
+    # Comparisons by chunks of candidates: the comparison vectors of millions of pairs would not fit
+    # in memory at once; only the scores and the evidence of the reported pairs are kept.
+    weight, score = np.zeros(len(left)), np.zeros(len(left))
+    keep_parts, d_parts, rej_parts, ev_keep_l, ev_dist_l = [], [], [], [], []
+    for s in range(0, len(left), CHUNK):
+        f = compare.features(table, left[s:s + CHUNK], right[s:s + CHUNK])
+        w, sc, reason = compare.weigh(f, roles)
+        weight[s:s + len(w)], score[s:s + len(sc)] = w, sc
+        # Look-alikes judged distinct: rule-based rejections, and namesakes (same full name).
+        same_name = f["ln_both"] & (f["ln_sim"] >= 0.999) & (f["fn_level"] == 3)
+        shared = f["em_eq"] | f["mobile_eq"] | f["landline_eq"] | (f["ad_sim"] >= 0.9) | f["siren_eq"]
+        rej = np.where(reason > 0, reason, np.where(same_name, 3, 0))
+        rej = np.where((reason == 1) & ~(shared & f["ln_both"] & (f["ln_sim"] >= 0.93)), 0, rej)
+        k = np.flatnonzero(sc >= threshold)
+        d = np.flatnonzero((rej > 0) & (sc < threshold))
+        # Evidence only for the reported pairs (kept and distinct), built by field over arrays.
+        ev = compare.evidence_lists(f, np.concatenate([k, d]))
+        ev_keep_l += ev[: len(k)]
+        ev_dist_l += ev[len(k):]
+        keep_parts.append(k + s)
+        d_parts.append(d + s)
+        rej_parts.append(rej[d])
+        del f, ev
+    keep = np.concatenate(keep_parts) if keep_parts else np.zeros(0, np.int64)
+    d_idx = np.concatenate(d_parts) if d_parts else np.zeros(0, np.int64)
+    d_rej = np.concatenate(rej_parts) if rej_parts else np.zeros(0, np.int64)
+    ev_keep = np.empty(len(keep), dtype=object)
+    ev_keep[:] = ev_keep_l
     pairs = pd.DataFrame({
         "id_l": ids[left[keep]], "id_r": ids[right[keep]], "score": np.round(score[keep], 4),
-        "weight": np.round(weight[keep], 2), "evidence": [pair_ev[(int(left[k]), int(right[k]))] for k in keep],
+        "weight": np.round(weight[keep], 2), "evidence": ev_keep,
     }) if len(keep) else _empty_pairs()
-
-    def rescore(lp: np.ndarray, rp: np.ndarray) -> np.ndarray:
-        return compare.weigh(compare.features(table, lp, rp), roles)[1]
-
-    comps, member_scores = cluster.guarded_components(left[keep], right[keep], threshold, CHAIN_FLOOR, rescore)
-    for p, s in member_scores.items():
-        pair_score.setdefault(p, s)
-    clusters = cluster.build_clusters(canon, comps, pair_score, pair_ev)
-
-    # Look-alikes judged distinct: rule-based rejections, and namesakes (same full name).
-    same_name = f["ln_both"] & (f["ln_sim"] >= 0.999) & (f["fn_level"] == 3)
-    shared = f["em_eq"] | f["mobile_eq"] | f["landline_eq"] | (f["ad_sim"] >= 0.9) | f["siren_eq"]
-    rej = np.where(reason > 0, reason, np.where(same_name, 3, 0))
-    rej = np.where((reason == 1) & ~(shared & f["ln_both"] & (f["ln_sim"] >= 0.93)), 0, rej)
-    d_idx = np.flatnonzero((rej > 0) & (score < threshold))
     distinct = pd.DataFrame({
         "id_l": ids[left[d_idx]], "id_r": ids[right[d_idx]], "score": np.round(score[d_idx], 4),
-        "reason": [REASONS[int(x)] for x in rej[d_idx]],
-        "evidence": [compare.evidence(f, int(k)) for k in d_idx],
+        "reason": np.array(["", *REASONS.values()], dtype=object)[d_rej],
+        "evidence": ev_dist_l,
     })
+
+    def rescore(lp: np.ndarray, rp: np.ndarray) -> np.ndarray:
+        # Pairs already compared keep their score; only the others are compared now.
+        pos = np.minimum(np.searchsorted(cand_keys, lp * n + rp), max(len(cand_keys) - 1, 0))
+        out = np.zeros(len(lp))
+        has = cand_keys[pos] == lp * n + rp if len(cand_keys) else np.zeros(len(lp), bool)
+        out[has] = score[pos[has]]
+        miss = np.flatnonzero(~has)
+        if len(miss):
+            out[miss] = compare.weigh(compare.features(table, lp[miss], rp[miss]), roles)[1]
+        return out
+
+    comps, (ml, mr, ms) = cluster.guarded_components_arrays(left[keep], right[keep], threshold, CHAIN_FLOOR,
+                                                            rescore)
+    score_keys = np.concatenate([cand_keys[keep], ml * n + mr])
+    score_vals = np.concatenate([score[keep], ms])
+    score_keys, first = np.unique(score_keys, return_index=True)
+    clusters = cluster.build_clusters_arrays(canon, comps, score_keys, score_vals[first], cand_keys[keep], ev_keep)
     stats = {"records": len(canon), "candidates": len(left), "pairs": len(keep), "clusters": len(clusters)}
     return DuplicateResult(pairs, clusters, distinct, stats)
 

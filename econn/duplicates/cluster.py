@@ -68,6 +68,27 @@ def _average_linkage(members: np.ndarray, scores: dict[tuple[int, int], float], 
     return [np.array(sorted(g)) for g in groups if len(g) > 1]
 
 
+def intra_pairs(comps: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every member pair ``(a, b)``, ``a < b``, of each component (vectorised ``triu_indices``).
+
+    Returns the left and right record positions and the position of the component in ``comps``,
+    ordered by component then by ``(a, b)`` (the components' members are sorted).
+    """
+    if not comps:
+        z = np.zeros(0, np.int64)
+        return z, z, z
+    sizes = np.fromiter((len(c) for c in comps), np.int64, len(comps))
+    flat = np.concatenate(comps).astype(np.int64)
+    starts = np.cumsum(sizes) - sizes
+    comp_of = np.repeat(np.arange(len(comps)), sizes)
+    rank = np.arange(len(flat)) - starts[comp_of]
+    after = sizes[comp_of] - 1 - rank  # members after this one in its component
+    first = np.repeat(np.arange(len(flat)), after)
+    grp_start = np.cumsum(after) - after
+    second = first + 1 + (np.arange(len(first)) - np.repeat(grp_start, after))
+    return flat[first], flat[second], comp_of[first]
+
+
 def guarded_components(
     left: np.ndarray,
     right: np.ndarray,
@@ -76,58 +97,39 @@ def guarded_components(
     rescore: Callable[[np.ndarray, np.ndarray], np.ndarray] | None,
 ) -> tuple[list[np.ndarray], dict[tuple[int, int], float]]:
     """Components of the pairs, large chained ones split; also the member-pair scores computed."""
+    comps, (lcat, rcat, sc) = guarded_components_arrays(left, right, threshold, chain_floor, rescore)
+    return comps, {(int(a), int(b)): float(s) for a, b, s in zip(lcat, rcat, sc, strict=True)}
+
+
+def guarded_components_arrays(
+    left: np.ndarray,
+    right: np.ndarray,
+    threshold: float,
+    chain_floor: float,
+    rescore: Callable[[np.ndarray, np.ndarray], np.ndarray] | None,
+) -> tuple[list[np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """:func:`guarded_components` with the member-pair scores as arrays ``(l, r, score)``."""
     comps = components(left, right)
-    all_scores: dict[tuple[int, int], float] = {}
+    empty = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
     if rescore is None:
-        return comps, all_scores
+        return comps, empty
     todo = [c for c in comps if 3 <= len(c) <= MAX_GUARDED]
     if not todo:
-        return comps, all_scores
-    li, ri = [], []
-    for c in todo:
-        iu, ju = np.triu_indices(len(c), 1)
-        li.append(c[iu])
-        ri.append(c[ju])
-    lcat, rcat = np.concatenate(li), np.concatenate(ri)
-    sc = rescore(lcat, rcat)
-    all_scores = {(int(a), int(b)): float(s) for a, b, s in zip(lcat, rcat, sc, strict=True)}
+        return comps, empty
+    lcat, rcat, grp = intra_pairs(todo)
+    sc = np.asarray(rescore(lcat, rcat), dtype=np.float64)
+    low = np.full(len(todo), np.inf)
+    np.minimum.at(low, grp, sc)
     out = [c for c in comps if not 3 <= len(c) <= MAX_GUARDED]
-    for c in todo:
-        iu, ju = np.triu_indices(len(c), 1)
-        low = min(all_scores[(int(c[i]), int(c[j]))] for i, j in zip(iu, ju, strict=True))
-        out.extend(_average_linkage(c, all_scores, threshold) if low < chain_floor else [c])
+    split = np.flatnonzero(low < chain_floor)
+    out.extend(c for c, lo in zip(todo, low, strict=True) if not lo < chain_floor)
+    if len(split):
+        sel = np.isin(grp, split)
+        scores = {(int(a), int(b)): float(s) for a, b, s in zip(lcat[sel], rcat[sel], sc[sel], strict=True)}
+        for k in split:
+            out.extend(_average_linkage(todo[k], scores, threshold))
     out.sort(key=lambda c: int(c[0]))
-    return out, all_scores
-
-
-def _columns(canon: pd.DataFrame) -> dict[str, np.ndarray]:
-    """Role → trimmed text values (None when empty), as object arrays indexed by record position."""
-    out = {}
-    for role in (c for c in canon.columns if c != "id"):
-        col = canon[role]
-        text = col.astype(object).where(col.notna(), "").astype(str).str.strip()
-        arr = text.to_numpy(dtype=object)
-        arr[text.to_numpy(dtype=object) == ""] = None
-        out[role] = arr
-    return out
-
-
-def completeness(cols: dict[str, np.ndarray], n: int) -> np.ndarray:
-    """Number of filled role fields per record (the keep proposal prefers the most complete)."""
-    fill = np.zeros(n, dtype=np.int64)
-    for arr in cols.values():
-        fill += np.not_equal(arr, None)
-    return fill
-
-
-def differing_fields(cols: dict[str, np.ndarray], ids: list[str], members: np.ndarray) -> list[dict[str, Any]]:
-    """Role fields whose (trimmed) values differ between the members: what a merge must settle."""
-    out = []
-    for role, arr in cols.items():
-        vals = arr[members].tolist()
-        if len({v for v in vals if v}) > 1 or (any(vals) and not all(vals)):
-            out.append({"field": role, "label": LABELS[role], "values": dict(zip(ids, vals, strict=True))})
-    return out
+    return out, (lcat, rcat, sc)
 
 
 def build_clusters(
@@ -136,29 +138,125 @@ def build_clusters(
     pair_score: dict[tuple[int, int], float],
     pair_evidence: dict[tuple[int, int], list[dict[str, Any]]],
 ) -> list[dict[str, Any]]:
+    """:func:`build_clusters_arrays` with the scores and evidence given as dicts keyed by pair."""
+    n = np.int64(max(len(canon), 1))
+    sk = np.array([a * n + b for a, b in pair_score], dtype=np.int64)
+    sv = np.array(list(pair_score.values()), dtype=np.float64)
+    ek = np.array([a * n + b for a, b in pair_evidence], dtype=np.int64)
+    ev = np.empty(len(ek), dtype=object)
+    ev[:] = list(pair_evidence.values())
+    return build_clusters_arrays(canon, comps, sk, sv, ek, ev)
+
+
+def _lookup(keys: np.ndarray, table_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of ``keys`` in the sorted ``table_keys`` and whether each is present."""
+    if len(table_keys) == 0:
+        return np.zeros(len(keys), np.int64), np.zeros(len(keys), bool)
+    pos = np.minimum(np.searchsorted(table_keys, keys), len(table_keys) - 1)
+    return pos, table_keys[pos] == keys
+
+
+def build_clusters_arrays(
+    canon: pd.DataFrame,
+    comps: list[np.ndarray],
+    score_keys: np.ndarray,
+    score_vals: np.ndarray,
+    ev_keys: np.ndarray,
+    ev_lists: np.ndarray,
+) -> list[dict[str, Any]]:
     """Cluster dicts: id, members, score (mean of member pairs), evidence, keep, differing fields.
 
-    The record to keep is the most complete one; ties go to the first in the caller's order (the
-    diagnostic passes tiers oldest first).
+    Pairs are keyed ``a * len(canon) + b`` (``a < b`` record positions): ``score_keys`` /
+    ``score_vals`` are the known pair scores, ``ev_keys`` / ``ev_lists`` the evidence of the reported
+    pairs. The record to keep is the most complete one; ties go to the first in the caller's order
+    (the diagnostic passes tiers oldest first).
     """
-    cols = _columns(canon)
-    fill = completeness(cols, len(canon))
+    if not comps:
+        return []
+    n = np.int64(len(canon))
+    o = np.argsort(score_keys, kind="stable")
+    score_keys, score_vals = score_keys[o], score_vals[o]
+    o = np.argsort(ev_keys, kind="stable")
+    ev_keys, ev_lists = ev_keys[o], ev_lists[o]
+    sizes = np.fromiter((len(c) for c in comps), np.int64, len(comps))
+    flat = np.concatenate(comps).astype(np.int64)
+    starts = np.cumsum(sizes) - sizes
+    comp_of = np.repeat(np.arange(len(comps)), sizes)
+
+    # Member pairs: every pair of the small clusters; in the large ones, the pairs already known.
+    small = np.flatnonzero(sizes <= MAX_GUARDED)
+    pl, pr, pg = intra_pairs([comps[k] for k in small])
+    pg = small[pg]
+    lab = np.full(int(n), -1, np.int64)
+    lab[flat] = comp_of
+    known = np.union1d(score_keys, ev_keys)
+    ka, kb = known // n, known % n
+    big = (lab[ka] >= 0) & (lab[ka] == lab[kb])
+    big &= sizes[np.maximum(lab[ka], 0)] > MAX_GUARDED
+    pl = np.concatenate([pl, ka[big]])
+    pr = np.concatenate([pr, kb[big]])
+    pg = np.concatenate([pg, lab[ka[big]]])
+    keys = pl * n + pr
+    o = np.lexsort((keys, pg))
+    keys, pl, pr, pg = keys[o], pl[o], pr[o], pg[o]
+
+    spos, shas = _lookup(keys, score_keys)
+    sc = np.where(shas, score_vals[spos] if len(score_vals) else 0.0, 0.0)
+    cnt = np.bincount(pg[shas], minlength=len(comps))
+    tot = np.bincount(pg[shas], weights=sc[shas], minlength=len(comps))
+    low = np.full(len(comps), np.inf)
+    np.minimum.at(low, pg[shas], sc[shas])
+    epos, ehas = _lookup(keys, ev_keys)
     ids = canon["id"].to_numpy()
+    ev_g = pg[ehas].tolist()
+    ev_items = [{"pair": [a, b], "score": round(s, 4), "fields": f} for a, b, s, f in zip(
+        ids[pl[ehas]].tolist(), ids[pr[ehas]].tolist(), sc[ehas].tolist(), ev_lists[epos[ehas]].tolist(),
+        strict=True)]
+    ev_bounds = np.searchsorted(np.asarray(ev_g, np.int64), np.arange(len(comps) + 1)).tolist()
+
+    # Role values of the members only (trimmed text, None when empty), completeness, differing roles.
+    sub = canon.iloc[flat]
+    roles = [c for c in canon.columns if c != "id"]
+    fill = np.zeros(len(flat), np.int64)
+    vals: dict[str, list[Any]] = {}
+    differ = np.zeros((len(roles), len(comps)), bool)
+    for j, role in enumerate(roles):
+        col = sub[role]
+        text = col.astype(object).where(col.notna(), "").astype(str).str.strip().to_numpy(dtype=object)
+        text[text == ""] = None
+        codes = pd.factorize(text, use_na_sentinel=True)[0]
+        has = codes >= 0
+        fill += has
+        nn = np.bincount(comp_of[has], minlength=len(comps))
+        width = np.int64(codes.max() + 2)
+        nd = np.bincount(np.unique(comp_of[has] * width + codes[has]) // width, minlength=len(comps))
+        differ[j] = (nd > 1) | ((nn > 0) & (nn < sizes))
+        vals[role] = text.tolist()
+    order = np.lexsort((flat, -fill, comp_of))
+    keep = flat[order[starts]]
+    member_ids = ids[flat].tolist()
+    keep_ids = ids[keep].tolist()
+    mean = (tot / np.maximum(cnt, 1)).tolist()
+    low_l = low.tolist()
+    cnt_l = cnt.tolist()
+    bounds = np.append(starts, len(flat)).tolist()
+    # (cluster, role) cells that differ, as per-cluster slices of role positions.
+    dk, dj = np.nonzero(differ.T)
+    dj_l = dj.tolist()
+    d_bounds = np.searchsorted(dk, np.arange(len(comps) + 1)).tolist()
     clusters = []
-    for k, c in enumerate(comps, start=1):
-        iu, ju = np.triu_indices(len(c), 1)
-        keys = [(int(c[i]), int(c[j])) for i, j in zip(iu, ju, strict=True)]
-        scores = [pair_score[p] for p in keys if p in pair_score]
-        keep = int(c[np.lexsort((c, -fill[c]))[0]])
-        evidence = [{"pair": [str(ids[a]), str(ids[b])], "score": round(pair_score[(a, b)], 4),
-                     "fields": pair_evidence[(a, b)]} for a, b in keys if (a, b) in pair_evidence]
+    for k in range(len(comps)):
+        a, b = bounds[k], bounds[k + 1]
+        mids = member_ids[a:b]
         clusters.append({
-            "id": k,
-            "members": [str(ids[i]) for i in c],
-            "score": round(float(np.mean(scores)), 4) if scores else 0.0,
-            "min_score": round(float(np.min(scores)), 4) if scores else 0.0,
-            "evidence": evidence,
-            "keep": str(ids[keep]),
-            "differing": differing_fields(cols, [str(ids[i]) for i in c], c),
+            "id": k + 1,
+            "members": mids,
+            "score": round(mean[k], 4) if cnt_l[k] else 0.0,
+            "min_score": round(low_l[k], 4) if cnt_l[k] else 0.0,
+            "evidence": ev_items[ev_bounds[k]:ev_bounds[k + 1]],
+            "keep": keep_ids[k],
+            "differing": [{"field": roles[j], "label": LABELS[roles[j]],
+                           "values": dict(zip(mids, vals[roles[j]][a:b], strict=True))}
+                          for j in dj_l[d_bounds[k]:d_bounds[k + 1]]],
         })
     return clusters

@@ -28,7 +28,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import JaroWinkler, OSA
+from rapidfuzz.distance import OSA, JaroWinkler
 
 # Match weights in bits (log2 of the likelihood ratio), agreement / disagreement.
 WEIGHTS: dict[str, float] = {
@@ -91,15 +91,22 @@ def _sim(a: np.ndarray, b: np.ndarray, scorer: Any) -> np.ndarray:
     return np.asarray(out, dtype=np.float64) / (100.0 if scorer is fuzz.token_set_ratio else 1.0)
 
 
+def _combos(ul: np.ndarray, ur: np.ndarray, cl: np.ndarray, cr: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct (left value, right value) combinations: their left and right values, and each pair's combo."""
+    width = np.int64(len(ur))
+    key = cl * width + cr
+    inv, ukey = pd.factorize(key, sort=False)  # hashing, not sorting: linear in the pairs
+    return ul[ukey // width], ur[ukey % width], inv
+
+
 def _by_combo(ul: np.ndarray, ur: np.ndarray, cl: np.ndarray, cr: np.ndarray,
-              fn: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, ...]]) -> tuple[np.ndarray, ...]:
+              fn: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, ...]],
+              combos: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, ...]:
     """Apply ``fn`` once per distinct (left value, right value) combination, then broadcast back."""
     if len(cl) == 0:
         return tuple(np.zeros(0) for _ in fn(np.array([""], object), np.array([""], object)))
-    width = np.int64(len(ur))
-    key = cl * width + cr
-    ukey, inv = np.unique(key, return_inverse=True)
-    outs = fn(ul[ukey // width], ur[ukey % width])
+    a, b, inv = combos if combos is not None else _combos(ul, ur, cl, cr)
+    outs = fn(a, b)
     return tuple(o[inv] for o in outs)
 
 
@@ -132,14 +139,31 @@ def features(t: Table, left: np.ndarray, right: np.ndarray) -> dict[str, np.ndar
     c, u, h = t.codes, t.uniq, t.h
     jw = JaroWinkler.normalized_similarity
 
+    cache: dict[tuple[str, str], tuple[np.ndarray, np.ndarray, np.ndarray] | None] = {}
+
+    def combos(col_l: str, col_r: str) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        if (col_l, col_r) not in cache:
+            cache[col_l, col_r] = _combos(u[col_l], u[col_r], c[col_l][left], c[col_r][right]) if len(left) \
+                else None
+        return cache[col_l, col_r]
+
+    def apply(col_l: str, col_r: str, fn: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, ...]]
+              ) -> tuple[np.ndarray, ...]:
+        if len(left) == 0:
+            return tuple(np.zeros(0) for _ in fn(np.array([""], object), np.array([""], object)))
+        a, b, inv = combos(col_l, col_r)
+        return tuple(o[inv] for o in fn(a, b))
+
     def sim(col_l: str, col_r: str, scorer: Any) -> np.ndarray:
-        return _by_combo(u[col_l], u[col_r], c[col_l][left], c[col_r][right], lambda a, b: (_sim(a, b, scorer),))[0]
+        return apply(col_l, col_r, lambda a, b: (_sim(a, b, scorer),))[0]
 
     def fnl(col_l: str, col_r: str) -> tuple[np.ndarray, ...]:
-        return _by_combo(u[col_l], u[col_r], c[col_l][left], c[col_r][right], _first_name_level)
+        return apply(col_l, col_r, _first_name_level)
+
+    nonempty = {col: u[col] != "" for col in _STR_COLS}
 
     def filled(col: str, side: np.ndarray) -> np.ndarray:
-        return (u[col] != "")[c[col][side]]
+        return nonempty[col][c[col][side]]
 
     direct_ln, direct_fn = sim("ln", "ln", jw), sim("fn", "fn", jw)
     swap_ln, swap_fn = sim("ln", "fn", jw), sim("fn", "ln", jw)
@@ -165,25 +189,21 @@ def features(t: Table, left: np.ndarray, right: np.ndarray) -> dict[str, np.ndar
         "ad_sim": sim("ad", "ad", fuzz.token_set_ratio),
         "ad_both": filled("ad", left) & filled("ad", right),
     }
-    hl = {c: h[c][left] for c in h}
-    hr = {c: h[c][right] for c in h}
-
-    def eq(c: str) -> np.ndarray:
-        return (hl[c] != 0) & (hl[c] == hr[c])
-
-    def both(c: str) -> np.ndarray:
-        return (hl[c] != 0) & (hr[c] != 0)
-
+    # One hash column at a time: gathering all of them for both sides at once costs 16 bytes x
+    # columns x pairs.
     for c in ("em", "siret", "siren", "vat", "cp", "ci", "bd", "adn"):
-        f[c + "_eq"], f[c + "_both"] = eq(c), both(c)
+        hl, hr = h[c][left], h[c][right]
+        f[c + "_eq"], f[c + "_both"] = (hl != 0) & (hl == hr), (hl != 0) & (hr != 0)
+    del hl, hr
     m1l, m2l = t.mob1[left], t.mob2[left]
-    p11 = (hl["ph1"] != 0) & (hl["ph1"] == hr["ph1"])
-    p12 = (hl["ph1"] != 0) & (hl["ph1"] == hr["ph2"])
-    p21 = (hl["ph2"] != 0) & (hl["ph2"] == hr["ph1"])
-    p22 = (hl["ph2"] != 0) & (hl["ph2"] == hr["ph2"])
+    ph1l, ph2l, ph1r, ph2r = h["ph1"][left], h["ph2"][left], h["ph1"][right], h["ph2"][right]
+    p11 = (ph1l != 0) & (ph1l == ph1r)
+    p12 = (ph1l != 0) & (ph1l == ph2r)
+    p21 = (ph2l != 0) & (ph2l == ph1r)
+    p22 = (ph2l != 0) & (ph2l == ph2r)
     f["mobile_eq"] = (p11 | p12) & m1l | (p21 | p22) & m2l
     f["landline_eq"] = ((p11 | p12) & ~m1l | (p21 | p22) & ~m2l) & ~f["mobile_eq"]
-    f["phone_both"] = (hl["ph1"] != 0) & (hr["ph1"] != 0)
+    f["phone_both"] = (ph1l != 0) & (ph1r != 0)
     return f
 
 
@@ -282,3 +302,91 @@ def evidence(f: dict[str, np.ndarray], k: int) -> list[dict[str, Any]]:
     if f["bd_both"][k]:
         add("birth_date", "date de naissance", "identique" if f["bd_eq"][k] else "différent")
     return out
+
+
+_FN_LEVELS = {3: "identique", 2: "proche", 1: "initiale", 0: "différent"}
+
+
+def _level_codes(sim: np.ndarray, exact: float, close: float) -> np.ndarray:
+    """Vectorised :func:`_level`: 0 identique, 1 proche, 2 différent."""
+    return np.where(sim >= exact, 0, np.where(sim >= close, 1, 2))
+
+
+def evidence_lists(f: dict[str, np.ndarray], idx: np.ndarray) -> list[list[dict[str, Any]]]:
+    """:func:`evidence` for the pairs ``idx``, built by field over arrays.
+
+    The item dicts are shared between pairs with the same field, level and similarity (one dict per
+    distinct item): treat them as read-only.
+    """
+    idx = np.asarray(idx, dtype=np.int64)
+    m = len(idx)
+    if m == 0:
+        return []
+    g = {k: v[idx] for k, v in f.items()}
+    level_names = ("identique", "proche", "différent")
+    cols: list[np.ndarray] = []
+
+    def column(present: np.ndarray, code: np.ndarray, make: Callable[[int], dict[str, Any]],
+               sim: np.ndarray | None = None) -> None:
+        """One evidence item per pair where ``present``: ``make(code)`` (plus the rounded similarity)."""
+        out = np.full(m, None, dtype=object)
+        sel = np.flatnonzero(present)
+        if len(sel) == 0:
+            cols.append(out)
+            return
+        code = np.asarray(code)[sel].astype(np.int64)
+        if sim is not None:
+            usim, sinv = np.unique(np.asarray(sim, dtype=np.float64)[sel], return_inverse=True)
+            key = code * len(usim) + sinv.reshape(-1)
+        else:
+            usim, key = None, code
+        ukey, inv = np.unique(key, return_inverse=True)
+        pool = np.empty(len(ukey), dtype=object)
+        for i, kk in enumerate(ukey.tolist()):
+            if usim is None:
+                pool[i] = make(kk)
+            else:
+                item = make(kk // len(usim))
+                item["similarity"] = round(float(usim[kk % len(usim)]), 3)
+                pool[i] = item
+        out[sel] = pool[inv.reshape(-1)]
+        cols.append(out)
+
+    swapped = g["swapped"].astype(bool)
+    ln_code = _level_codes(g["ln_sim"], 0.999, 0.88) + 3 * swapped
+    column(g["ln_both"], ln_code, lambda c: {"field": "last_name", "label": "nom", "level": level_names[c % 3] + (
+        ", inversé avec le prénom" if c >= 3 else "")}, g["ln_sim"])
+    fl = g["fn_level"].astype(np.int64)
+    column(fl >= 0, fl, lambda c: {"field": "first_name", "label": "prénom", "level": _FN_LEVELS[c]}, g["fn_sim"])
+    column(g["co_both"], _level_codes(g["co_sim"], 0.95, 0.88),
+           lambda c: {"field": "company", "label": "société", "level": level_names[c]}, g["co_sim"])
+    column(g["em_both"], np.where(g["em_eq"], 0, 2),
+           lambda c: {"field": "email", "label": "e-mail", "level": level_names[c]})
+    ph_code = np.where(g["mobile_eq"], 0, np.where(g["landline_eq"], 1, 2))
+    ph_items = ({"field": "mobile", "label": "mobile", "level": "identique"},
+                {"field": "phone", "label": "téléphone fixe", "level": "identique"},
+                {"field": "phone", "label": "téléphone", "level": "différent"})
+    column(g["mobile_eq"] | g["landline_eq"] | g["phone_both"], ph_code, lambda c: dict(ph_items[c]))
+    num_ok = g["adn_eq"] | ~g["adn_both"]
+    ad_code = np.where(num_ok, _level_codes(g["ad_sim"], 0.999, 0.9), 3)
+    column(g["ad_both"], ad_code, lambda c: {"field": "address", "label": "adresse", "level": (
+        *level_names, "différent (numéro)")[c]}, g["ad_sim"])
+    column(g["cp_both"], np.where(g["cp_eq"], 0, 2),
+           lambda c: {"field": "postal_code", "label": "code postal", "level": level_names[c]})
+    # The city is reported only when the postcodes are not both known.
+    column(~g["cp_both"] & g["ci_both"], np.where(g["ci_eq"], 0, 2),
+           lambda c: {"field": "city", "label": "ville", "level": level_names[c]})
+    cols[-2:] = [np.where(g["cp_both"], cols[-2], cols[-1])]
+    st_code = np.where(g["siret_eq"], 0, np.where(g["siren_eq"], 1, 2))
+    st_items = ("identique", "même SIREN, autre établissement", "différent")
+    siret = len(cols)
+    column(g["siret_both"], st_code, lambda c: {"field": "siret", "label": "SIRET", "level": st_items[c]})
+    column(~g["siret_both"] & g["siren_both"], np.where(g["siren_eq"], 0, 2),
+           lambda c: {"field": "siret", "label": "SIREN", "level": level_names[c]})
+    cols[siret:] = [np.where(g["siret_both"], cols[siret], cols[siret + 1])]
+    column(g["vat_both"], np.where(g["vat_eq"], 0, 2),
+           lambda c: {"field": "vat_number", "label": "n° TVA", "level": level_names[c]})
+    column(g["bd_both"], np.where(g["bd_eq"], 0, 2),
+           lambda c: {"field": "birth_date", "label": "date de naissance", "level": level_names[c]})
+    rows = np.stack(cols, axis=1).tolist()
+    return [[x for x in row if x is not None] for row in rows]
