@@ -313,6 +313,19 @@ def connect(
 
 
 @contextmanager
+def exclusive(workspace: str | os.PathLike[str], *, timeout: float | None = None,
+              on_wait: WaitCallback | None = None) -> Iterator[Path]:
+    """Hold the workspace's lock exclusively without opening DuckDB (copy, backup, restore the file)."""
+    path = db_path(workspace)
+    plock = _process_lock(path)
+    plock.acquire(True, lock_timeout() if timeout is None else timeout, on_wait)
+    try:
+        yield path
+    finally:
+        plock.release()
+
+
+@contextmanager
 def transaction(
     workspace: str | os.PathLike[str], *, timeout: float | None = None, on_wait: WaitCallback | None = None
 ) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -148,3 +148,24 @@ def test_new_workspace_has_dated_vat_rates(workspace: Path) -> None:
     assert {float(r) for r in df["rate"]} >= {22.0, 24.0}
     fr = store.query_df(workspace, "SELECT rate FROM vat_rates WHERE country = 'FR' AND territory = ''")
     assert {float(r) for r in fr["rate"]} >= {20.0, 10.0, 5.5, 2.1}
+
+
+def _try_connect(ws: str, q: "mp.Queue") -> None:
+    from econn.errors import StoreBusyError as Busy
+
+    try:
+        with store.connect(ws, timeout=0.3):
+            q.put("opened")
+    except Busy:
+        q.put("busy")
+
+
+def test_exclusive_keeps_other_processes_out(workspace: Path) -> None:
+    ctx = mp.get_context("spawn")
+    q = ctx.Queue()
+    with store.exclusive(workspace) as path:
+        assert path == store.db_path(workspace)
+        p = ctx.Process(target=_try_connect, args=(str(workspace), q))
+        p.start()
+        p.join(60)
+    assert q.get(timeout=5) == "busy"

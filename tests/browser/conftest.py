@@ -93,6 +93,19 @@ def voila_server(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) 
                 pass
 
 
+@pytest.fixture(scope="module", autouse=True)
+def fresh_workspace(voila_server: VoilaServer, demo_template: Path) -> None:
+    """Each browser test module starts from the demo as built: modules change it (bulk accept, integration…)."""
+    from econn import store
+
+    server = voila_server
+    with store.exclusive(server.workspace, timeout=120):
+        (server.workspace / (store.DB_NAME + ".wal")).unlink(missing_ok=True)
+        shutil.rmtree(server.workspace / "connecteurs", ignore_errors=True)
+        shutil.copytree(demo_template / "connecteurs", server.workspace / "connecteurs")
+        shutil.copy2(demo_template / store.DB_NAME, server.workspace / store.DB_NAME)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
