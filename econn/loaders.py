@@ -362,13 +362,23 @@ def read_csv(path: str | os.PathLike[str], con: duckdb.DuckDBPyConnection | None
         from .sniffer import sniff  # lazy: the sniffer is heavier and optional for callers with a dialect
 
         dialect = sniff(p)
+        sniffed = True
+    else:
+        sniffed = False
     if con is None:
         con = duckdb.connect()
         # DuckDB draws a progress bar on stdout after 2 s, which would corrupt `econn preview --json`.
         con.execute("SET enable_progress_bar = false")
     tmpdir = Path(tempfile.mkdtemp(prefix="econn-load-"))
     try:
-        return _load(p, con, dialect, table, max_bytes, tmpdir, file_size)
+        res = _load(p, con, dialect, table, max_bytes, tmpdir, file_size)
+        if sniffed and dialect.confidence < GUESS_CONFIDENCE:
+            # The user must confirm a format the sniffer was unsure of (domain brief: FIC-SEP).
+            res.findings.append(findings.make(
+                "FIC-SEP", source=str(p), value=_DELIM_NAMES.get(dialect.delimiter, dialect.delimiter),
+                hint=f"Format deviné avec une confiance de {dialect.confidence:.0%} : confirmez le séparateur "
+                     "et la décimale dans l'aperçu."))
+        return res
     except duckdb.Error as exc:
         raise LoaderError(f"DuckDB could not read {p}: {exc}",
                           f"Lecture impossible de {p.name} avec ce format (séparateur, guillemets) : {exc}") from exc
@@ -447,6 +457,9 @@ def _load(p: Path, con: duckdb.DuckDBPyConnection, d: Dialect, table: str, max_b
     return LoadResult(con, table, columns, int(rows_ok), len(out), out, skipped, d, fnd, str(p),
                       header_end if d.has_header else None, f.partial, f.bytes_read, file_size)
 
+
+GUESS_CONFIDENCE = 0.8
+_DELIM_NAMES = {"\t": "tabulation", " ": "espace"}
 
 UNACCOUNTED = "Ligne non reconnue par le lecteur CSV (vérifiez guillemets et fins de ligne)"
 

@@ -230,3 +230,16 @@ def test_short_last_data_row_is_a_reject_but_a_total_line_is_a_footer(tmp_path: 
     p.write_text("doc;nom;qte\nH1;Dupont;1\nTotal;1\n", encoding="utf-8")
     res = read_csv(p, dialect=d)
     assert res.rejects == [] and [(s.line, s.kind) for s in res.skipped] == [(3, "pied")]
+
+
+def test_an_unsure_dialect_guess_is_a_fic_sep_finding(tmp_path: Path) -> None:
+    unsure = tmp_path / "unsure.csv"
+    unsure.write_text("ref,prix;qte\nA,1;2\nB,3;4\n", encoding="utf-8")
+    res = read_csv(unsure)
+    sep = [f for f in res.findings if f.code == "FIC-SEP"]
+    assert len(sep) == 1 and sep[0].level.value == "alerte" and "confiance" in sep[0].hint
+    sure = tmp_path / "sure.csv"
+    sure.write_text("ref;prix;qte\nA;1,5;2\nB;3,25;4\nC;2,00;1\n", encoding="utf-8")
+    assert not [f for f in read_csv(sure).findings if f.code == "FIC-SEP"]
+    given = read_csv(unsure, dialect=Dialect(encoding="utf-8", delimiter=",", line_terminator="\n"))
+    assert not [f for f in given.findings if f.code == "FIC-SEP"]  # the user gave the format: nothing guessed
