@@ -106,5 +106,4 @@ MACROS = _HELPERS + [
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
     """Create the French value macros on this connection (temporary, per connection)."""
-    for sql in MACROS:
-        con.execute(sql)
+    con.execute(";\n".join(MACROS))   # one call: the statements run in order

@@ -97,6 +97,8 @@ def type_columns(
     spec: dict[str, str],
     source: str | None = None,
     typed_table: str | None = None,
+    *,
+    macros: bool = True,
 ) -> tuple[str, list[findings.Finding]]:
     """Create a typed copy of ``table`` and report the values that do not parse.
 
@@ -107,6 +109,9 @@ def type_columns(
             listed are copied as text.
         source: file name put on the findings.
         typed_table: name of the new table (default ``<table>_typed``), replaced if it exists.
+        macros: install the :mod:`econn.sqlfuncs` macros first; a caller typing several tables on one
+            connection installs them once (:func:`econn.sqlfuncs.install_macros`) and passes False
+            (~30 ms per install on a loaded 2-core machine).
 
     Returns:
         (name of the typed table, FIC-VALEUR findings with line, column and value). At most
@@ -115,7 +120,8 @@ def type_columns(
     Raises:
         ValueError: unknown kind or column (a programming error, not bad data).
     """
-    install_macros(con)
+    if macros:
+        install_macros(con)
     cols = [r[0] for r in con.execute(f"DESCRIBE {quote_ident(table)}").fetchall()]
     for col, kind in spec.items():
         if kind not in KINDS:

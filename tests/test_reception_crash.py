@@ -65,7 +65,8 @@ def test_sigkill_mid_integration_then_rerun_completes(demo_workspace: Path) -> N
     src = ws / IMPORT / "bulk.csv"
     _gen().generate(ws, src, lines=20_000, seed=3, prefix="KL")
     expected = _file_lines(src)
-    env = {**os.environ, "ECONN_RECEPTION_BATCH": "100"}
+    # groups of 100 documents with a 0.2 s pause after each: the kill lands mid-run, whatever the machine's speed
+    env = {**os.environ, "ECONN_RECEPTION_BATCH": "100", "ECONN_TEST_GROUP_PAUSE": "0.2"}
     rng = random.Random(5)
     partial_counts = []
     for _ in range(3):
@@ -81,6 +82,7 @@ def test_sigkill_mid_integration_then_rerun_completes(demo_workspace: Path) -> N
         partial_counts.append(_check_consistent(ws, expected, "KL"))
     assert any(0 < n < len(expected) for n in partial_counts), partial_counts
     assert src.exists()                          # never renamed while documents were missing
+    env.pop("ECONN_TEST_GROUP_PAUSE")
     rc = subprocess.run([sys.executable, "-m", "econn.cli", "receive", "--workspace", str(ws), "--file", str(src)],
                         env=env, capture_output=True, timeout=600).returncode
     assert rc == 0

@@ -21,6 +21,7 @@ from ..errors import LoaderError
 from ..findings import Finding, Level
 from ..headers import map_headers, normalize
 from ..loaders import read_csv
+from ..sqlfuncs import install_macros
 from ..store import quote_ident
 from ..values import type_columns
 from . import tiers as tiers_mod
@@ -134,7 +135,7 @@ def analyze_file(ws: Path, conn: Connector, path: Path, *, homonyms: str | None 
     copy_context(ws, conn.code, con)
     typed, bad_values = _type_values(con, res.table, cols, path.name)
     _build_rows(con, res.table, cols, typed)
-    _group(con)
+    _group(con, res.table, cols, typed)
     keys_of_line = _LineKeys(con)
     _resolve_values(ws, conn, con, col, cols)
     _check_lines(con, col, cols, keys_of_line, conn.unit)
@@ -174,6 +175,7 @@ def _type_values(con: duckdb.DuckDBPyConnection, raw: str, cols: dict[str, str],
     """
     out: dict[str, str] = {}
     bad: list[tuple[str, Finding]] = []
+    install_macros(con)   # once for the seven columns
     for f in DOC_NUM + LINE_NUM + ("date",):
         if f not in cols:
             continue
@@ -181,28 +183,58 @@ def _type_values(con: duckdb.DuckDBPyConnection, raw: str, cols: dict[str, str],
         con.execute(f"CREATE OR REPLACE TABLE u_{f} AS SELECT min(_line) AS _line, {c} AS v, {c} AS raw_v "
                     f"FROM {quote_ident(raw)} GROUP BY {c}")
         out[f], fs = type_columns(con, f"u_{f}", {"v": "date" if f == "date" else "decimal"}, source=source,
-                                  typed_table=f"t_{f}")
+                                  typed_table=f"t_{f}", macros=False)
         bad += [(f, x) for x in fs]
     return out, bad
 
 
+def _typed_sql(raw: str, cols: dict[str, str], typed: dict[str, str],
+               fields: tuple[str, ...]) -> tuple[dict[str, str], str]:
+    """Field → SQL expression over ``raw`` (text trimmed, numbers typed), and the joins they need."""
+    exprs = {}
+    for f in fields:
+        if f in DOC_NUM + LINE_NUM + ("date",):
+            sqltype = "DATE" if f == "date" else "DOUBLE"
+            exprs[f] = f"CAST(t_{f}.v AS {sqltype})" if f in typed else f"CAST(NULL AS {sqltype})"
+        else:
+            exprs[f] = f"nullif(trim(raw.{quote_ident(cols[f])}), '')" if f in cols else "CAST(NULL AS VARCHAR)"
+    joins = " ".join(f"LEFT JOIN t_{f} ON t_{f}.raw_v = raw.{quote_ident(cols[f])}" for f in fields if f in typed)
+    return exprs, joins
+
+
 def _build_rows(con: duckdb.DuckDBPyConnection, raw: str, cols: dict[str, str], typed: dict[str, str]) -> None:
-    """Table ``r``: one row per file row, canonical field names, text trimmed, numbers typed."""
-    def t(f: str) -> str:
-        return f"nullif(trim(raw.{quote_ident(cols[f])}), '')" if f in cols else "CAST(NULL AS VARCHAR)"
+    """Group rows into documents: tables ``rb`` (every row: _line, doc, run), ``rl`` (numbered rows: _line, doc,
+    occurrence, line_no) and ``l`` (the lines: canonical field names, text trimmed, numbers typed).
 
-    def n(f: str, sqltype: str = "DOUBLE") -> str:
-        return f"CAST(t_{f}.v AS {sqltype})" if f in typed else f"CAST(NULL AS {sqltype})"
-
-    sel = [f"{t(f)} AS {f}" for f in DOC_TEXT + LINE_TEXT] + [f"{n(f)} AS {f}" for f in DOC_NUM + LINE_NUM]
-    sel.append(f"{n('date', 'DATE')} AS date")
-    joins = " ".join(f"LEFT JOIN t_{f} ON t_{f}.raw_v = raw.{quote_ident(cols[f])}" for f in typed)
+    A document is a run of consecutive rows with one number. A number met again after another
+    document is a second *occurrence* (``occ`` 2, 3…): a repeat of the same rows, or a conflicting
+    one. Measured on 100,000 lines: numbering the runs with windows over the wide rows, then
+    copying them three times (rows, runs, occurrences) took ~3 s; on the narrow keys it takes
+    ~0.1 s, and the file's columns are read once for the lines (``l``) and once for the documents
+    (``d``, :func:`_group`), never copied whole.
+    """
     con.execute(f"""
-        CREATE OR REPLACE TABLE r AS
-        SELECT raw._line, nullif(trim(raw.{quote_ident(cols['doc_ext_id'])}), '') AS doc, {', '.join(sel)},
-               raw.{quote_ident(cols['qte'])} AS qte_raw,
-               raw.{quote_ident(cols.get('pu_ht', cols.get('pu_ttc', cols['qte'])))} AS pu_raw
-        FROM {quote_ident(raw)} raw {joins} ORDER BY raw._line""")
+        CREATE OR REPLACE TABLE rb AS
+        SELECT _line, doc, sum(CASE WHEN doc IS NOT DISTINCT FROM prev THEN 0 ELSE 1 END) OVER (ORDER BY _line) AS blk
+        FROM (SELECT _line, doc, lag(doc) OVER (ORDER BY _line) AS prev
+              FROM (SELECT _line, nullif(trim({quote_ident(cols['doc_ext_id'])}), '') AS doc
+                    FROM {quote_ident(raw)}))""")
+    con.execute("""
+        CREATE OR REPLACE TABLE rl AS
+        SELECT rb._line, rb.doc, o.occ, row_number() OVER (PARTITION BY rb.doc, o.occ ORDER BY rb._line) AS line_no
+        FROM rb JOIN (SELECT doc, blk, row_number() OVER (PARTITION BY doc ORDER BY blk) AS occ
+                      FROM (SELECT DISTINCT doc, blk FROM rb WHERE doc IS NOT NULL)) o
+                 ON o.doc = rb.doc AND o.blk = rb.blk
+        ORDER BY rb._line""")
+    e, joins = _typed_sql(raw, cols, typed, LINE_TEXT + LINE_NUM)
+    con.execute(f"""
+        CREATE OR REPLACE TABLE l AS
+        SELECT rl._line, rl.doc, rl.occ, rl.line_no, {e['sku']} AS sku, coalesce({e['declinaison']}, '') AS var,
+               {e['libelle']} AS libelle, {e['qte']} AS qte, raw.{quote_ident(cols['qte'])} AS qte_raw,
+               raw.{quote_ident(cols.get('pu_ht', cols.get('pu_ttc', cols['qte'])))} AS pu_raw,
+               {e['unite']} AS unite, {e['pu_ht']} AS pu_ht, {e['pu_ttc']} AS pu_ttc,
+               {e['remise_pct']} AS remise_pct, {e['tva_label']} AS tva_label, {e['tva_taux']} AS tva_taux
+        FROM {quote_ident(raw)} raw JOIN rl ON rl._line = raw._line {joins}""")
 
 
 class _LineKeys:
@@ -222,28 +254,20 @@ class _LineKeys:
         return self.cache[line]
 
 
-def _group(con: duckdb.DuckDBPyConnection) -> None:
-    """Group rows into documents: a document is a run of consecutive rows with one number.
+def _group(con: duckdb.DuckDBPyConnection, raw: str, cols: dict[str, str], typed: dict[str, str]) -> None:
+    """Documents (table ``d``: header fields from each one's first row that has them) of the rows grouped by
+    :func:`_build_rows`.
 
-    A number met again after another document is a second *occurrence* (``occ`` 2, 3…): a repeat
-    of the same rows, or a conflicting one. Rows without a number are orphans (FIC-ORPH), attached
-    (table ``orph``) to the document just before them so that it is not integrated without them.
+    Rows without a number are orphans (FIC-ORPH), attached (table ``orph``) to the document just
+    before them so that it is not integrated without them.
     """
-    con.execute("""
-        CREATE OR REPLACE TABLE rb AS
-        SELECT *, sum(CASE WHEN doc IS NOT DISTINCT FROM prev THEN 0 ELSE 1 END) OVER (ORDER BY _line) AS blk
-        FROM (SELECT *, lag(doc) OVER (ORDER BY _line) AS prev FROM r)""")
-    con.execute("""
-        CREATE OR REPLACE TABLE rl AS
-        SELECT rb.*, o.occ FROM rb JOIN (
-            SELECT doc, blk, row_number() OVER (PARTITION BY doc ORDER BY blk) AS occ
-            FROM (SELECT DISTINCT doc, blk FROM rb WHERE doc IS NOT NULL)) o ON o.doc = rb.doc AND o.blk = rb.blk""")
     con.execute("""
         CREATE OR REPLACE TABLE orph AS
         SELECT o._line, p.doc, p.occ FROM (SELECT _line FROM rb WHERE doc IS NULL) o
         ASOF LEFT JOIN (SELECT _line, doc, occ FROM rl) p ON o._line >= p._line""")
-    text_aggs = ", ".join(f"arg_min({f}, _line) FILTER (WHERE {f} IS NOT NULL) AS {f}" for f in DOC_TEXT)
-    num_aggs = ", ".join(f"arg_min({f}, _line) FILTER (WHERE {f} IS NOT NULL) AS {f}" for f in DOC_NUM)
+    e, joins = _typed_sql(raw, cols, typed, DOC_TEXT + DOC_NUM + ("date",))
+    sel = ", ".join(f"{x} AS {f}" for f, x in e.items())
+    aggs = ", ".join(f"arg_min({f}, _line) FILTER (WHERE {f} IS NOT NULL) AS {f}" for f in DOC_TEXT + DOC_NUM)
     # The tiers key: the site's customer code, else the forced GC code, e-mail, name + postcode.
     con.execute(f"""
         CREATE OR REPLACE TABLE d AS
@@ -251,14 +275,10 @@ def _group(con: duckdb.DuckDBPyConnection) -> None:
                            nullif(concat_ws(' ', upper(societe), upper(nom), upper(prenom), code_postal), ''),
                            'doc:' || doc) AS tkey
         FROM (SELECT doc, occ, min(_line) AS first_line, count(*) AS n_lines, list(_line ORDER BY _line) AS lines,
-                     arg_min(date, _line) FILTER (WHERE date IS NOT NULL) AS date, {text_aggs}, {num_aggs}
-              FROM rl GROUP BY doc, occ)""")
-    con.execute("""
-        CREATE OR REPLACE TABLE l AS
-        SELECT _line, doc, occ, row_number() OVER (PARTITION BY doc, occ ORDER BY _line) AS line_no,
-               sku, coalesce(declinaison, '') AS var, libelle, qte, qte_raw, pu_raw, unite, pu_ht, pu_ttc,
-               remise_pct, tva_label, tva_taux
-        FROM rl""")
+                     arg_min(date, _line) FILTER (WHERE date IS NOT NULL) AS date, {aggs}
+              FROM (SELECT rl._line, rl.doc, rl.occ, {sel}
+                    FROM {quote_ident(raw)} raw JOIN rl ON rl._line = raw._line {joins})
+              GROUP BY doc, occ)""")
 
 
 def _resolve_values(ws: Path, conn: Connector, con: duckdb.DuckDBPyConnection, col: _Collector,
@@ -286,13 +306,20 @@ def _resolve_values(ws: Path, conn: Connector, con: duckdb.DuckDBPyConnection, c
                 col.add(code, (doc, int(occ)), line=int(line), column=cols.get(fld), value=value, hint=hints[value])
     # Articles: only a validated correspondence applies. A SKU equal to a GC code is only suggested:
     # the site knows the articles the GC sent it, and the seed's recap lists ARRO « sans correspondance ».
+    # Resolved once per distinct (SKU, variant) — a few thousand, not 100,000 lines — and viewed per line:
+    # the two queries below and lv2 read ``la`` once each, cheaper than a third wide copy of the lines.
     con.execute("""
-        CREATE OR REPLACE TABLE la AS
-        SELECT l.*, coalesce(c1.gc, c0.gc) AS article,
-               EXISTS (SELECT 1 FROM gc_articles g WHERE g.code = l.sku) AS sku_is_gc,
-               EXISTS (SELECT 1 FROM cor_article c WHERE c.ext = l.sku) AS sku_known
-        FROM l LEFT JOIN cor_article c1 ON c1.ext = l.sku AND c1.var = l.var
-               LEFT JOIN cor_article c0 ON c0.ext = l.sku AND c0.var = ''""")
+        CREATE OR REPLACE TABLE sa AS
+        SELECT s.sku, s.var, coalesce(c1.gc, c0.gc) AS article,
+               EXISTS (SELECT 1 FROM gc_articles g WHERE g.code = s.sku) AS sku_is_gc,
+               EXISTS (SELECT 1 FROM cor_article c WHERE c.ext = s.sku) AS sku_known
+        FROM (SELECT DISTINCT sku, var FROM l) s
+             LEFT JOIN cor_article c1 ON c1.ext = s.sku AND c1.var = s.var
+             LEFT JOIN cor_article c0 ON c0.ext = s.sku AND c0.var = ''""")
+    con.execute("""
+        CREATE OR REPLACE VIEW la AS
+        SELECT l.*, sa.article, sa.sku_is_gc, sa.sku_known
+        FROM l LEFT JOIN sa ON sa.sku IS NOT DISTINCT FROM l.sku AND sa.var = l.var""")
     unknown = con.execute("""SELECT doc, occ, min(_line), coalesce(sku, ''), var, bool_or(sku_is_gc OR sku_known),
                                     any_value(libelle)
                              FROM la WHERE article IS NULL GROUP BY doc, occ, sku, var ORDER BY 3""").fetchall()
@@ -327,27 +354,26 @@ def _suggestion_hints(ws: Path, connector: str, domain: str, values: list[str], 
 def _check_lines(con: duckdb.DuckDBPyConnection, col: _Collector, cols: dict[str, str],
                  keys_of_line: _LineKeys, default_unit: str | None) -> None:
     """Line values: rates, GC unit/VAT code, HT price; DOC-QTE and missing prices; orphan rows."""
-    con.execute("""
-        CREATE OR REPLACE TABLE lv AS
-        SELECT la.*, a.libelle AS gc_libelle,
-               CASE WHEN la.unite IS NULL THEN coalesce(a.unite, ?) ELSE mu.gc END AS unite_gc,
-               CASE WHEN la.tva_label IS NULL THEN a.code_tva ELSE mt.gc END AS tva_gc,
-               coalesce(tv.taux, mt.rate, la.tva_taux) AS taux
-        FROM la LEFT JOIN gc_articles a ON a.code = la.article
-                LEFT JOIN map_unite mu ON mu.ext = la.unite
-                LEFT JOIN map_tva mt ON mt.ext = la.tva_label
-                LEFT JOIN gc_tva tv ON tv.code = CASE WHEN la.tva_label IS NULL THEN a.code_tva ELSE mt.gc END""",
-                [default_unit])
+    # One wide copy of the lines (lv2), valued from the joins in a subquery.
     con.execute("""
         CREATE OR REPLACE TABLE lv2 AS
         SELECT *, coalesce(pu_ht, pu_ttc / (1 + taux / 100)) AS pu,
                round(qte * coalesce(pu_ht, pu_ttc / (1 + taux / 100)) * (1 - coalesce(remise_pct, 0) / 100), 2) AS ht
-        FROM lv""")
+        FROM (SELECT la.*, a.libelle AS gc_libelle,
+                     CASE WHEN la.unite IS NULL THEN coalesce(a.unite, ?) ELSE mu.gc END AS unite_gc,
+                     CASE WHEN la.tva_label IS NULL THEN a.code_tva ELSE mt.gc END AS tva_gc,
+                     coalesce(tv.taux, mt.rate, la.tva_taux) AS taux
+              FROM la LEFT JOIN gc_articles a ON a.code = la.article
+                      LEFT JOIN map_unite mu ON mu.ext = la.unite
+                      LEFT JOIN map_tva mt ON mt.ext = la.tva_label
+                      LEFT JOIN gc_tva tv ON tv.code = CASE WHEN la.tva_label IS NULL THEN a.code_tva ELSE mt.gc END)""",
+                [default_unit])
     for doc, occ, line, raw in con.execute("""SELECT doc, occ, _line, qte_raw FROM l
                                               WHERE qte IS NULL OR qte <= 0 ORDER BY _line""").fetchall():
         col.add("DOC-QTE", (doc, int(occ)), line=int(line), column=cols.get("qte"), value=raw or "")
     for doc, occ, line, raw in con.execute("""SELECT doc, occ, _line, pu_raw FROM l
-              WHERE pu_ht IS NULL AND pu_ttc IS NULL AND (pu_raw IS NULL OR trim(pu_raw) = '')""").fetchall():
+              WHERE pu_ht IS NULL AND pu_ttc IS NULL AND (pu_raw IS NULL OR trim(pu_raw) = '')
+              ORDER BY _line""").fetchall():
         col.add("FIC-VALEUR", (doc, int(occ)), line=int(line), column=cols.get("pu_ht", cols.get("pu_ttc")),
                 value="", hint="Prix unitaire absent : renseignez le prix de la ligne.")
     for line, in con.execute("SELECT _line FROM rb WHERE doc IS NULL ORDER BY _line").fetchall():
@@ -430,11 +456,13 @@ def _recap(con: duckdb.DuckDBPyConnection, col: _Collector, tiers_by_key: dict[s
         ORDER BY d.first_line""", [only, only]).fetchall()
     contents = _contents(con, raw_table, columns) if any(r[8] > 1 for r in rows) else {}
     out = []
+    by_doc = col.by_doc
     for doc, occ, lines, tkey, date, ttc, pay, gc_number, occurrences in rows:
-        key = (doc, int(occ))
+        occ = int(occ)
+        key = (doc, occ)
         t = tiers_by_key.get(tkey)
-        rec = DocumentRecap(doc, NEW, None, [], [int(x) for x in lines], tkey, t.name if t else None, date,
-                            float(ttc) if ttc is not None else None, pay, int(occ))
+        rec = DocumentRecap(doc, NEW, None, [], lines, tkey, t.name if t else None, date,
+                            float(ttc) if ttc is not None else None, pay, occ)
         if gc_number is not None:
             rec.status, rec.gc_number = EXISTING, gc_number
             col.add("FIC-DUPDOC", key, line=rec.lines[0], value=doc,
@@ -448,12 +476,14 @@ def _recap(con: duckdb.DuckDBPyConnection, col: _Collector, tiers_by_key: dict[s
             rec.status = BLOCKED
             col.add("FIC-DUPDOC", key, line=rec.lines[0], value=doc,
                     hint="N° de document répété dans le fichier avec un contenu différent : corrigez le fichier.")
+        found = by_doc.get(key)
         if rec.status == NEW:
-            if any(f.level == Level.ERREUR for f in col.by_doc.get(key, [])):
+            if found and any(f.level == Level.ERREUR for f in found):
                 rec.status = BLOCKED
             elif t is not None and t.status == "homonym":
                 rec.status = WAITING
-        rec.codes = sorted({f.code for f in col.by_doc.get(key, [])})
+        if found:
+            rec.codes = sorted({f.code for f in found})
         out.append(rec)
     return out
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -37,6 +38,9 @@ log = logging.getLogger(__name__)
 
 # Documents per transaction (``ECONN_RECEPTION_BATCH``): see the module docstring.
 BATCH_DOCS = int(os.environ.get("ECONN_RECEPTION_BATCH", "2000"))
+# Crash tests only: seconds to wait after each committed group (outside the lock), so that a SIGKILL
+# reliably lands between groups of a run instead of racing a fast machine to the end of the file.
+_TEST_GROUP_PAUSE = float(os.environ.get("ECONN_TEST_GROUP_PAUSE", "0") or 0)
 Progress = Callable[[int, int], None]
 
 _DOCS_SQL = """
@@ -162,6 +166,8 @@ def _integrate_file(ws: Path, conn: Connector, fa: FileAnalysis, progress: Progr
         done += len(bd)
         if progress is not None:
             progress(done, total)
+        if _TEST_GROUP_PAUSE:
+            time.sleep(_TEST_GROUP_PAUSE)
 
 
 def _reserve(con: duckdb.DuckDBPyConnection, name: str, n: int) -> int:
