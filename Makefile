@@ -6,7 +6,7 @@ PORT ?= 8866
 WORKSPACE ?= data/demo
 export ECONN_WORKSPACE ?= $(abspath $(WORKSPACE))
 
-.PHONY: run test install install-test browser demo screenshots bench soak clean
+.PHONY: run test install install-test browser demo reset screenshots bench soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ $(WORKSPACE)/econn.duckdb: | $(VENV)/.installed
 
 demo: $(WORKSPACE)/econn.duckdb
 
+## Trainer mode: bring the demo workspace back to its initial state.
+reset: $(VENV)/.installed $(WORKSPACE)/econn.duckdb
+	$(BIN)/econn demo --reset --out $(WORKSPACE)
+
 ## Serve the dashboards with Voilà on 127.0.0.1:$(PORT) (settings in voila.json).
 run: $(VENV)/.installed $(WORKSPACE)/econn.duckdb
 	@echo "econn : tableaux de bord sur http://127.0.0.1:$(PORT)/voila/render/00_accueil.ipynb"
@@ -45,6 +49,12 @@ test: $(VENV)/.installed-test browser
 
 screenshots: $(VENV)/.installed-test browser
 	ECONN_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/browser -p no:cacheprovider
+
+MINUTES ?= 30
+## Long reliability runs (issue #8): concurrency rounds, SIGKILL loops, hypothesis + atheris; then memory bounds.
+soak: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/soak.py --minutes $(MINUTES)
+	$(BIN)/python benchmarks/memory_bounds.py
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run_all.py

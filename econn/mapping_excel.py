@@ -25,6 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from . import correspondences as cor
 from . import store
 from .errors import EconnError
+from .xlsx_guard import check_xlsx
 
 MARKER = "econn-correspondances"
 VERSION = 1
@@ -209,6 +210,7 @@ def import_xlsx(workspace: str | os.PathLike[str], path: str | os.PathLike[str],
         MappingFileError: unreadable file, or not one of ours (no marker); nothing is changed.
     """
     p = Path(path)
+    check_xlsx(p, MappingFileError)  # size guard before openpyxl loads the workbook
     wb = _open_ours(p)
     result = ImportResult()
     who = user or cor._user(None)

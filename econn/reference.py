@@ -21,6 +21,7 @@ import pandas as pd
 from . import store
 from .errors import ImportFileError
 from .sqlfuncs import install_macros
+from .xlsx_guard import check_xlsx
 
 # kind -> (table, key column or None for append-only, {column: type}); types: text, decimal, bool, date
 KINDS: dict[str, tuple[str, str | None, dict[str, str]]] = {
@@ -150,6 +151,7 @@ def _read_csv_rows(path: Path) -> pd.DataFrame:
 
 
 def _read_xlsx_rows(path: Path) -> pd.DataFrame:
+    check_xlsx(path)  # refuse an .xlsx that expands beyond ECONN_XLSX_MAX_CELLS / _BYTES before openpyxl loads it
     try:
         df = pd.read_excel(path, dtype=str, engine="openpyxl", keep_default_na=False)
     except Exception as exc:  # openpyxl raises many types for a broken zip/xml

@@ -14,6 +14,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "fichiers CSV en attente avec des problèmes plantés.")
     p.add_argument("--out", metavar="DIR", default=None, help="dossier cible (défaut : data/demo)")
     p.add_argument("--force", action="store_true", help="remplacer un espace existant")
+    p.add_argument("--reset", action="store_true",
+                   help="réinitialiser la démo en place (même graine, même jour) : mode formateur")
     p.set_defaults(func=_demo)
 
     p = sub.add_parser("import", help="importer un export de référence de la GC (CSV ou .xlsx)",
@@ -37,6 +39,11 @@ def _demo(args: argparse.Namespace) -> int:
     from ..workspace import resolve_workspace
 
     out = resolve_workspace(args.out)
+    if args.reset:
+        from ..trainer import reset_demo
+
+        print(reset_demo(out))
+        return 0
     report = build_demo(out, force=args.force)
     print(f"Espace de démonstration prêt : {out} ({report})")
     return 0

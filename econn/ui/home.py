@@ -7,8 +7,9 @@ from pathlib import Path
 import ipywidgets as w
 
 from ..overview import connector_overview, level_counts
+from ..trainer import is_demo, reset_demo
 from ..workspace import resolve_workspace
-from .common import MessagePanel, available_dashboards, page_header
+from .common import MessagePanel, available_dashboards, css, page_header
 from .format import esc, fr_date, fr_int
 
 _DOC_TYPES = {"commandes": "Commandes", "livraisons": "Livraisons"}
@@ -37,7 +38,7 @@ class HomePage(w.VBox):
         )
         self.links = w.HTML(f"<h3>Tableaux de bord</h3><ul>{links}</ul>")
         self.links.add_class("econn-links")
-        self.children = [
+        children: list[w.Widget] = [
             page_header("Synchro e-connecteur", self.workspace, home=True),
             self.messages,
             w.HTML("<h3>Dernières 48 heures</h3>"),
@@ -46,7 +47,41 @@ class HomePage(w.VBox):
             self.table,
             self.links,
         ]
+        self.reset_confirm: w.Checkbox | None = None
+        self.reset_button: w.Button | None = None
+        if is_demo(self.workspace):
+            self.reset_confirm = css(w.Checkbox(value=False, indent=False, layout=w.Layout(width="auto"),
+                                                description="Je confirme : toutes les modifications de la démo "
+                                                            "seront perdues"), "econn-demo-reset-confirm")
+            self.reset_button = css(w.Button(description="Réinitialiser la démo", icon="undo",
+                                             button_style="warning", layout=w.Layout(width="auto")),
+                                    "econn-demo-reset")
+            self.reset_button.on_click(self.messages.guard(lambda _b: self.reset_demo()))
+            box = css(w.VBox([w.HTML("<h3>Mode formateur</h3><p class=\"econn-muted\">Remet l'espace de "
+                                     "démonstration dans son état initial (données, correspondances, fichiers "
+                                     "en attente).</p>"),
+                              w.HBox([self.reset_confirm, self.reset_button])]), "econn-trainer")
+            children.append(box)
+        self.children = children
         self.messages.guard(self.refresh)()
+
+    def reset_demo(self) -> None:
+        """« Réinitialiser la démo »: only once the confirmation box is ticked."""
+        if self.reset_confirm is None or self.reset_button is None:
+            return
+        if not self.reset_confirm.value:
+            self.messages.error("Cochez d'abord la case de confirmation : la réinitialisation efface "
+                                "toutes les modifications faites dans la démo.")
+            return
+        self.reset_button.disabled = True
+        try:
+            self.messages.waiting("Réinitialisation de la démo en cours…")
+            text = reset_demo(self.workspace)
+        finally:
+            self.reset_button.disabled = False
+            self.reset_confirm.value = False
+        self.refresh()
+        self.messages.info(text)
 
     def refresh(self) -> None:
         """Re-read the workspace and the import folders."""

@@ -1,0 +1,74 @@
+"""The guided tour in the browser, and `econn ui` serving the dashboards."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from econn.ui.tour import STEPS
+
+from .conftest import ROOT, _free_port, open_dashboard, screenshot
+
+
+def test_click_through_the_tour(page, voila_server) -> None:  # type: ignore[no-untyped-def]
+    pg, problems = page
+    open_dashboard(pg, voila_server, "99_visite_guidee.ipynb", ".econn-tour .econn-tour-figures table")
+    n = len(STEPS)
+    for i in range(1, n):
+        pg.locator(".econn-tour-next").click()
+        pg.wait_for_function("([sel, txt]) => document.querySelector(sel).innerText.includes(txt)",
+                             arg=[".econn-tour-step", f"Étape {i + 1} / {n}"], timeout=20000)
+        pg.wait_for_selector(".econn-tour-figures table", state="visible", timeout=20000)
+        assert pg.locator(".econn-messages .econn-msg-error").count() == 0
+    assert pg.locator(".econn-tour-next button, button.econn-tour-next").first.is_disabled()
+    pg.locator(".econn-tour-prev").click()
+    pg.wait_for_function("([sel, txt]) => document.querySelector(sel).innerText.includes(txt)",
+                         arg=[".econn-tour-step", f"Étape {n - 1} / {n}"], timeout=20000)
+    for _ in range(n - 2):
+        pg.locator(".econn-tour-prev").click()
+    pg.wait_for_function("([sel, txt]) => document.querySelector(sel).innerText.includes(txt)",
+                         arg=[".econn-tour-step", f"Étape 1 / {n}"], timeout=20000)
+    pg.wait_for_function("([sel, txt]) => document.querySelector(sel).innerText.includes(txt)",
+                         arg=[".econn-tour-figures", "FACIL"], timeout=20000)
+    screenshot(pg, "99_visite_guidee")
+    problems.assert_clean()
+
+
+def test_econn_ui_serves_the_home_page(demo_template: Path, tmp_path: Path) -> None:
+    port = _free_port()
+    log = tmp_path / "ui.log"
+    econn = Path(sys.executable).parent / "econn"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([str(econn), "ui", "--workspace", str(demo_template), "--port", str(port)],
+                                cwd=tmp_path, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                                env=dict(os.environ))
+    try:
+        url = f"http://127.0.0.1:{port}/voila/render/00_accueil.ipynb"
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=60) as resp:
+                    status, body = resp.status, resp.read().decode("utf-8", "replace")
+                break
+            except OSError:
+                assert proc.poll() is None, log.read_text(errors="replace")
+                assert time.monotonic() < deadline, log.read_text(errors="replace")
+                time.sleep(0.5)
+        assert status == 200
+        assert "application/vnd.jupyter.widget-view+json" in body  # the page built its widget, no error
+        assert "Traceback" not in body and "WorkspaceError" not in body
+        assert str(ROOT) not in body  # no source path leaks
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(15)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
