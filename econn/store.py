@@ -83,6 +83,51 @@ def _holder(exc: Exception) -> str:
     return f"PID {m.group(1)}" if m else "un autre processus"
 
 
+def _wait_for_flock(fd: int, mode: int, budget: float, on_wait: WaitCallback | None) -> bool:
+    """Wait in the kernel's queue for the flock, at most ``budget`` seconds; True when it is held.
+
+    Polling with LOCK_NB let a process that writes in a loop starve the others (it re-took the lock
+    before any sleeper woke up). A blocking flock is woken by the kernel as soon as the lock is free;
+    it runs in a helper thread so the wait stays bounded. If the caller gives up first, the helper
+    releases the lock (and closes the descriptor) the moment it gets it.
+    """
+    state = {"held": False, "abandoned": False}
+    guard = threading.Lock()
+    got = threading.Event()
+
+    def take() -> None:
+        try:
+            fcntl.flock(fd, mode)
+        except OSError:
+            got.set()
+            return
+        with guard:
+            if state["abandoned"]:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+                os.close(fd)
+                return
+            state["held"] = True
+        got.set()
+
+    threading.Thread(target=take, name="econn-flock", daemon=True).start()
+    start = time.monotonic()
+    while True:
+        elapsed = time.monotonic() - start
+        if got.wait(min(1.0, max(0.0, budget - elapsed))):
+            if not state["held"]:
+                os.close(fd)
+            return state["held"]
+        elapsed = time.monotonic() - start
+        if elapsed >= budget:
+            with guard:
+                if state["held"]:
+                    return True
+                state["abandoned"] = True  # the helper thread owns the descriptor from now on
+            return False
+        if on_wait is not None:
+            on_wait(elapsed, "un autre traitement")
+
+
 class _ProcessLock:
     """The sidecar ``flock`` of one workspace, re-entrant within this process."""
 
@@ -104,27 +149,15 @@ class _ProcessLock:
                 return
             mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-            start = time.monotonic()
-            delay = 0.002
-            told = 0.0
-            while True:
-                try:
-                    fcntl.flock(fd, mode | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    elapsed = time.monotonic() - start
-                    if elapsed >= budget:
-                        os.close(fd)
-                        raise StoreBusyError(
-                            f"workspace {self.path.parent} is busy (lock held for more than {budget:.0f}s)",
-                            f"L'espace de travail est occupé par un autre traitement depuis plus de {budget:.0f} s. "
-                            "Attendez la fin du traitement en cours (ou fermez les autres pages), puis réessayez.",
-                        ) from None
-                    if on_wait is not None and elapsed - told >= 1.0:
-                        told = elapsed
-                        on_wait(elapsed, "un autre traitement")
-                    time.sleep(delay * (0.5 + random.random()))
-                    delay = min(delay * 1.5, 0.05)
+            try:
+                fcntl.flock(fd, mode | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if not _wait_for_flock(fd, mode, budget, on_wait):
+                    raise StoreBusyError(
+                        f"workspace {self.path.parent} is busy (lock held for more than {budget:.0f}s)",
+                        f"L'espace de travail est occupé par un autre traitement depuis plus de {budget:.0f} s. "
+                        "Attendez la fin du traitement en cours (ou fermez les autres pages), puis réessayez.",
+                    ) from None
             self.fd, self.mode, self.depth = fd, mode, 1
         except BaseException:
             self.mutex.release()

@@ -169,3 +169,31 @@ def test_exclusive_keeps_other_processes_out(workspace: Path) -> None:
         p.start()
         p.join(60)
     assert q.get(timeout=5) == "busy"
+
+
+def _tight_writer(ws: str, seconds: float, ready: "mp.synchronize.Event") -> None:
+    end = time.monotonic() + seconds
+    ready.set()
+    while time.monotonic() < end:  # no pause between transactions: the worst case for the others
+        with store.transaction(ws) as con:
+            con.execute("INSERT INTO settings VALUES ('busy', '1') ON CONFLICT (key) DO UPDATE SET value = '2'")
+
+
+def test_a_writer_in_a_tight_loop_does_not_starve_the_others(workspace: Path) -> None:
+    ctx = mp.get_context("spawn")
+    ready = ctx.Event()
+    p = ctx.Process(target=_tight_writer, args=(str(workspace), 8.0, ready))
+    p.start()
+    ready.wait(60)
+    time.sleep(0.5)
+    waits = []
+    try:
+        for _ in range(5):
+            t0 = time.monotonic()
+            with store.connect(workspace, read_only=True, timeout=10) as con:
+                con.execute("SELECT count(*) FROM settings").fetchall()
+            waits.append(time.monotonic() - t0)
+    finally:
+        p.join(60)
+    assert p.exitcode == 0
+    assert max(waits) < 5, waits  # the kernel queues waiters: no reader waits behind the whole loop
