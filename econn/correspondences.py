@@ -12,6 +12,7 @@ from __future__ import annotations
 import getpass
 import os
 from collections.abc import Iterable, Mapping
+from contextlib import nullcontext
 from typing import Any
 
 import duckdb
@@ -241,7 +242,8 @@ def record_suggestions(workspace: str | os.PathLike[str], connector: str, domain
 
 
 def resolve(workspace: str | os.PathLike[str], connector: str, domain: str,
-            values: Iterable[str | tuple[str, str]]) -> dict[Any, str | None]:
+            values: Iterable[str | tuple[str, str]], *,
+            con: duckdb.DuckDBPyConnection | None = None) -> dict[Any, str | None]:
     """The GC value that applies now to each external value (None: the value is blocking).
 
     Applies, in order: a validated correspondence whose GC value still exists (for a
@@ -257,12 +259,12 @@ def resolve(workspace: str | os.PathLike[str], connector: str, domain: str,
     check_domain(domain)
     vals = list(dict.fromkeys(values))
     table = store.quote_ident(gc_table(domain))
-    with store.connect(workspace, read_only=True) as con:
-        mapped = {(e, v): g for e, v, g in con.execute(f"""
+    with (nullcontext(con) if con is not None else store.connect(workspace, read_only=True)) as c:
+        mapped = {(e, v): g for e, v, g in c.execute(f"""
             SELECT c.external_value, c.external_variant, c.gc_value FROM correspondences c
             JOIN {table} g ON g.code = c.gc_value
             WHERE c.connector = ? AND c.domain = ? AND c.state = 'valide'""", [connector, domain]).fetchall()}
-        active = set(gc_values(con, domain))
+        active = set(gc_values(c, domain))
     out: dict[Any, str | None] = {}
     for item in vals:
         value, variant = (item if isinstance(item, tuple) else (item, ""))

@@ -16,7 +16,7 @@ from typing import Any
 
 import duckdb
 
-from .. import correspondences, findings, mappings
+from .. import correspondences, findings, mappings, store
 from ..errors import LoaderError
 from ..findings import Finding, Level
 from ..headers import map_headers, normalize
@@ -284,10 +284,13 @@ def _group(con: duckdb.DuckDBPyConnection, raw: str, cols: dict[str, str], typed
 def _resolve_values(ws: Path, conn: Connector, con: duckdb.DuckDBPyConnection, col: _Collector,
                     cols: dict[str, str]) -> None:
     """Map VAT labels, units, countries, payments (correspondences.resolve) and articles; report unknowns."""
+    wanted = {domain: [r[0] for r in con.execute(f"SELECT DISTINCT {fld} FROM {table} WHERE {fld} IS NOT NULL")
+                       .fetchall()] for domain, table, fld, _code in _DOMAINS}
+    with store.connect(ws, read_only=True) as src:   # one opening of the store for every domain
+        resolved = {d: correspondences.resolve(ws, conn.code, d, v, con=src) if v else {} for d, v in wanted.items()}
     for domain, table, fld, code in _DOMAINS:
-        values = [r[0] for r in con.execute(f"SELECT DISTINCT {fld} FROM {table} WHERE {fld} IS NOT NULL")
-                  .fetchall()]
-        hits = correspondences.resolve(ws, conn.code, domain, values) if values else {}
+        values = wanted[domain]
+        hits = resolved[domain]
         rate = {v: mappings.vat_rate(v) for v in values} if domain == "tva" else {}
         con.execute(f"CREATE OR REPLACE TABLE map_{domain} (ext VARCHAR, gc VARCHAR, rate DOUBLE)")
         if values:
