@@ -40,6 +40,18 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def stop_process_group(proc: subprocess.Popen, grace: float = 10) -> None:
+    """Stop a server started with ``start_new_session=True``: SIGTERM its group, then SIGKILL."""
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(grace)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
 @dataclass
 class VoilaServer:
     url: str
@@ -83,14 +95,7 @@ def voila_server(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) 
     try:
         yield server
     finally:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(10)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        stop_process_group(proc)
 
 
 @pytest.fixture(scope="module", autouse=True)

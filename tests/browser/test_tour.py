@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -12,7 +11,7 @@ from pathlib import Path
 
 from econn.ui.tour import STEPS
 
-from .conftest import ROOT, _free_port, open_dashboard, screenshot
+from .conftest import ROOT, _free_port, open_dashboard, screenshot, stop_process_group
 
 
 def test_click_through_the_tour(page, voila_server) -> None:  # type: ignore[no-untyped-def]
@@ -64,11 +63,4 @@ def test_econn_ui_serves_the_home_page(demo_template: Path, tmp_path: Path) -> N
         assert "Traceback" not in body and "WorkspaceError" not in body
         assert str(ROOT) not in body  # no source path leaks
     finally:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(15)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        stop_process_group(proc, grace=15)
