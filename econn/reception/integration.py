@@ -52,14 +52,14 @@ _DOCS_SQL = """
            mr.gc AS payment_code
     FROM d JOIN _todo USING (doc, occ)
     JOIN (SELECT dt.*, x.lines_ttc FROM dt JOIN (SELECT doc, occ, sum(ht * (1 + coalesce(taux, 0) / 100)) AS lines_ttc
-                                                 FROM lv2 GROUP BY ALL) x USING (doc, occ)) t USING (doc, occ)
+                                                 FROM lv2_t GROUP BY ALL) x USING (doc, occ)) t USING (doc, occ)
     LEFT JOIN map_reglement mr ON mr.ext = d.reglement
     ORDER BY d.first_line"""
 _LINES_SQL = """
-    SELECT lv2.doc AS ext_number, lv2.line_no, lv2.article, lv2.var AS variant,
-           coalesce(lv2.libelle, lv2.gc_libelle) AS libelle, lv2.qte, lv2.unite_gc AS unite, lv2.pu AS pu_ht,
-           coalesce(lv2.remise_pct, 0) AS remise_pct, lv2.tva_gc AS code_tva, lv2.taux AS taux_tva
-    FROM lv2 JOIN _todo USING (doc, occ) ORDER BY lv2._line"""
+    SELECT v.doc AS ext_number, v.line_no, v.article, v.var AS variant,
+           coalesce(v.libelle, v.gc_libelle) AS libelle, v.qte, v.unite_gc AS unite, v.pu AS pu_ht,
+           coalesce(v.remise_pct, 0) AS remise_pct, v.tva_gc AS code_tva, v.taux AS taux_tva
+    FROM lv2_t v JOIN _todo USING (doc, occ) ORDER BY v._line"""
 
 
 def integrate(workspace: str | os.PathLike[str], connector: str, file: str | os.PathLike[str] | None = None, *,
@@ -120,6 +120,8 @@ def rename_bak(path: Path) -> Path | None:
 def stage(fa: FileAnalysis, keys: list[tuple[str, int]]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Documents and lines ready to write, for the given (number, occurrence) of an analysed file."""
     con = fa._con
+    # The analysis leaves the valued lines as a view (lv2): evaluate it once for both reads below.
+    con.execute("CREATE OR REPLACE TEMP TABLE lv2_t AS SELECT * FROM lv2")
     con.register("_todo_df", pd.DataFrame(keys, columns=["doc", "occ"]))
     con.execute("CREATE OR REPLACE TEMP TABLE _todo AS SELECT doc, CAST(occ AS BIGINT) AS occ FROM _todo_df")
     con.unregister("_todo_df")
