@@ -30,6 +30,7 @@ import duckdb
 
 from . import store
 from .errors import EconnError
+from .send_filter import FilterError, compile_filter
 from .workspace import connector_dir
 
 Step = Literal["communication", "envois", "receptions"]
@@ -285,8 +286,6 @@ def validate(settings: ConnectorSettings, workspace: str | os.PathLike[str] | No
         workspace: the workspace (folders are relative to it; the GC tables are read from it).
         con: an open connection to read the GC tables from (instead of opening one).
     """
-    from .send import FilterError, compile_filter  # send builds on connectors: import here, not at the top
-
     s = settings
     errors: dict[str, str] = {}
     for spec in FIELDS:
