@@ -7,10 +7,8 @@ documents to build the recap records and the findings of the (few) rows that hav
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import os
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +23,7 @@ from ..sqlfuncs import install_macros
 from ..store import quote_ident
 from ..values import type_columns
 from . import tiers as tiers_mod
+from .checks import Collector, LineKeys, check_lines, check_rejects, check_totals
 from .context import Connector, connector_files, copy_context
 from .model import BLOCKED, EXISTING, NEW, WAITING, DocumentRecap, FileAnalysis, ReceptionAnalysis
 
@@ -41,25 +40,6 @@ _CODE_ERP_HEADERS = {"code erp", "code gc", "code tiers gc", "code client gc"}
 # Correspondence domain of each mapped value: (domain, table, column, finding code, field).
 _DOMAINS = (("tva", "l", "tva_label", "COR-TVA"), ("unite", "l", "unite", "COR-UNI"),
             ("pays", "d", "pays", "COR-PAYS"), ("reglement", "d", "reglement", "COR-REGL"))
-
-
-class _Collector:
-    """Findings of one file, and the ones attached to each document occurrence (doc, occ)."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.items: list[Finding] = []
-        self.by_doc: dict[tuple[str, int], list[Finding]] = defaultdict(list)
-
-    def add(self, code: str, key: tuple[str, int] | None = None, level: Level | None = None,
-            **where: Any) -> Finding:
-        if key is not None:
-            where["document"] = key[0]
-        f = findings.make(code, level, source=self.source, **where)
-        self.items.append(f)
-        if key is not None:
-            self.by_doc[key].append(f)
-        return f
 
 
 def sha256_file(path: Path) -> str:
@@ -111,7 +91,7 @@ def analyze_file(ws: Path, conn: Connector, path: Path, *, homonyms: str | None 
                  decisions: dict[str, str] | None = None, only: str | None = None) -> FileAnalysis:
     """Analyse one file (see :func:`analyze`); ``only`` restricts the recap to one document number."""
     fa = FileAnalysis(file=path, connector=conn.code)
-    col = _Collector(path.name)
+    col = Collector(path.name)
     try:
         fa.sha256 = sha256_file(path)
         res = read_csv(path)
@@ -136,9 +116,9 @@ def analyze_file(ws: Path, conn: Connector, path: Path, *, homonyms: str | None 
     typed, bad_values = _type_values(con, res.table, cols, path.name)
     _build_rows(con, res.table, cols, typed)
     _group(con, res.table, cols, typed)
-    keys_of_line = _LineKeys(con)
+    keys_of_line = LineKeys(con)
     _resolve_values(ws, conn, con, col, cols)
-    _check_lines(con, col, cols, keys_of_line, conn.unit)
+    check_lines(con, col, cols, keys_of_line, conn.unit)
     for fld, f in bad_values:   # FIC-VALEUR: one per document holding the unreadable value, which it blocks
         docs = con.execute(f"""SELECT rl.doc, rl.occ, min(rl._line) FROM {quote_ident(res.table)} x
                                JOIN rl ON rl._line = x._line WHERE x.{quote_ident(cols[fld])} = ?
@@ -149,8 +129,8 @@ def analyze_file(ws: Path, conn: Connector, path: Path, *, homonyms: str | None 
         if not docs:
             col.items.append(findings.make(f.code, source=path.name, line=f.line, column=cols[fld], value=f.value,
                                            hint=f.hint))
-    _rejects(res, cols, keys_of_line, col, con)
-    _check_totals(con, col)
+    check_rejects(res, cols, keys_of_line, col, con)
+    check_totals(con, col)
     tiers_by_key = tiers_mod.match_file_tiers(ws, conn, con, col, homonyms=homonyms, decisions=decisions)
     fa.tiers = list(tiers_by_key.values())
     fa.documents = _recap(con, col, tiers_by_key, only, res.table, res.columns)
@@ -237,23 +217,6 @@ def _build_rows(con: duckdb.DuckDBPyConnection, raw: str, cols: dict[str, str], 
         FROM {quote_ident(raw)} raw JOIN rl ON rl._line = raw._line {joins}""")
 
 
-class _LineKeys:
-    """Line → (document, occurrence), looked up for the few lines that have a problem."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
-        self.con = con
-        self.cache: dict[int, tuple[str, int] | None] = {}
-
-    def get(self, line: int | None) -> tuple[str, int] | None:
-        if line is None:
-            return None
-        if line not in self.cache:
-            row = self.con.execute("SELECT doc, occ FROM rl WHERE _line = ? UNION ALL "
-                                   "SELECT doc, occ FROM orph WHERE _line = ?", [line, line]).fetchall()
-            self.cache[line] = (row[0][0], int(row[0][1])) if row and row[0][0] is not None else None
-        return self.cache[line]
-
-
 def _group(con: duckdb.DuckDBPyConnection, raw: str, cols: dict[str, str], typed: dict[str, str]) -> None:
     """Documents (table ``d``: header fields from each one's first row that has them) of the rows grouped by
     :func:`_build_rows`.
@@ -281,7 +244,7 @@ def _group(con: duckdb.DuckDBPyConnection, raw: str, cols: dict[str, str], typed
               GROUP BY doc, occ)""")
 
 
-def _resolve_values(ws: Path, conn: Connector, con: duckdb.DuckDBPyConnection, col: _Collector,
+def _resolve_values(ws: Path, conn: Connector, con: duckdb.DuckDBPyConnection, col: Collector,
                     cols: dict[str, str]) -> None:
     """Map VAT labels, units, countries, payments (correspondences.resolve) and articles; report unknowns."""
     wanted = {domain: [r[0] for r in con.execute(f"SELECT DISTINCT {fld} FROM {table} WHERE {fld} IS NOT NULL")
@@ -354,102 +317,7 @@ def _suggestion_hints(ws: Path, connector: str, domain: str, values: list[str], 
     return out
 
 
-def _check_lines(con: duckdb.DuckDBPyConnection, col: _Collector, cols: dict[str, str],
-                 keys_of_line: _LineKeys, default_unit: str | None) -> None:
-    """Line values: rates, GC unit/VAT code, HT price; DOC-QTE and missing prices; orphan rows."""
-    # The valued lines (lv2) are a view: the analysis only sums their amounts (_check_totals), and a
-    # wide copy of 100,000 lines cost ~0.1 s; integration reads the view once (integration.stage).
-    # A view takes no parameters: the connector's default unit is bound into a one-row table.
-    con.execute("CREATE OR REPLACE TABLE ctx AS SELECT CAST(? AS VARCHAR) AS default_unit", [default_unit])
-    con.execute("""
-        CREATE OR REPLACE VIEW lv2 AS
-        SELECT *, coalesce(pu_ht, pu_ttc / (1 + taux / 100)) AS pu,
-               round(qte * coalesce(pu_ht, pu_ttc / (1 + taux / 100)) * (1 - coalesce(remise_pct, 0) / 100), 2) AS ht
-        FROM (SELECT la.*, a.libelle AS gc_libelle,
-                     CASE WHEN la.unite IS NULL THEN coalesce(a.unite, (SELECT default_unit FROM ctx)) ELSE mu.gc END AS unite_gc,
-                     CASE WHEN la.tva_label IS NULL THEN a.code_tva ELSE mt.gc END AS tva_gc,
-                     coalesce(tv.taux, mt.rate, la.tva_taux) AS taux
-              FROM la LEFT JOIN gc_articles a ON a.code = la.article
-                      LEFT JOIN map_unite mu ON mu.ext = la.unite
-                      LEFT JOIN map_tva mt ON mt.ext = la.tva_label
-                      LEFT JOIN gc_tva tv ON tv.code = CASE WHEN la.tva_label IS NULL THEN a.code_tva ELSE mt.gc END)""")
-    for doc, occ, line, raw in con.execute("""SELECT doc, occ, _line, qte_raw FROM l
-                                              WHERE qte IS NULL OR qte <= 0 ORDER BY _line""").fetchall():
-        col.add("DOC-QTE", (doc, int(occ)), line=int(line), column=cols.get("qte"), value=raw or "")
-    for doc, occ, line, raw in con.execute("""SELECT doc, occ, _line, pu_raw FROM l
-              WHERE pu_ht IS NULL AND pu_ttc IS NULL AND (pu_raw IS NULL OR trim(pu_raw) = '')
-              ORDER BY _line""").fetchall():
-        col.add("FIC-VALEUR", (doc, int(occ)), line=int(line), column=cols.get("pu_ht", cols.get("pu_ttc")),
-                value="", hint="Prix unitaire absent : renseignez le prix de la ligne.")
-    for line, in con.execute("SELECT _line FROM rb WHERE doc IS NULL ORDER BY _line").fetchall():
-        key = keys_of_line.get(int(line))
-        col.add("FIC-ORPH", key, line=int(line), column=cols.get("doc_ext_id"), value="(n° vide)",
-                hint="Ligne sans n° de document : complétez le n° ; le document qui la précède n'est pas intégré.")
-
-
-def _rejects(res: Any, cols: dict[str, str], keys_of_line: _LineKeys, col: _Collector,
-             con: duckdb.DuckDBPyConnection) -> None:
-    """A rejected line blocks its document (read from the raw text), else the documents around it."""
-    if not res.rejects:
-        return
-    d = res.dialect
-    pos = res.columns.index(cols["doc_ext_id"])
-    docs = {r[0]: int(r[1]) for r in con.execute("SELECT doc, max(occ) FROM d GROUP BY doc").fetchall()}
-    for rej in res.rejects:
-        try:
-            fields = next(csv.reader([rej.raw.split("\n")[0]], delimiter=d.delimiter, quotechar=d.quotechar or '"'))
-            number = fields[pos].strip() if len(fields) > pos else ""
-        except (csv.Error, StopIteration):
-            number = ""
-        keys = ([(number, docs[number])] if number in docs
-                else [k for k in (keys_of_line.get(rej.line - 1), keys_of_line.get(rej.line + 1)) if k])
-        if not keys:
-            col.add("FIC-REJET", None, line=rej.line, value=rej.reason)
-        for key in dict.fromkeys(keys):
-            col.add("FIC-REJET", key, line=rej.line, value=rej.reason)
-
-
-def _fr(x: float | None) -> str:
-    return "—" if x is None else f"{x:,.2f}".replace(",", "\u202f").replace(".", ",")
-
-
-def _check_totals(con: duckdb.DuckDBPyConnection, col: _Collector) -> None:
-    """DOC-TOT (lines + port vs total HT) and DOC-HTTTC (HT > TTC, or TTC/HT outside the lines' rates)."""
-    con.execute("""
-        CREATE OR REPLACE TABLE dt AS
-        SELECT d.doc, d.occ, d.first_line, d.total_ht, d.total_ttc, coalesce(d.port_ht, 0) AS port,
-               sum(lv2.ht) AS lines_ht, count(*) AS n, min(lv2.taux) AS rmin, max(lv2.taux) AS rmax,
-               count(lv2.taux) = count(*) AS rates_known
-        FROM d JOIN lv2 ON lv2.doc = d.doc AND lv2.occ = d.occ GROUP BY ALL""")
-    tot = con.execute("""SELECT doc, occ, first_line, total_ht, lines_ht + port FROM dt
-                         WHERE total_ht IS NOT NULL AND lines_ht IS NOT NULL
-                           AND abs(total_ht - (lines_ht + port)) > 0.01 * n + 1e-6 ORDER BY first_line""").fetchall()
-    for doc, occ, line, expected, actual in tot:
-        col.add("DOC-TOT", (doc, int(occ)), line=int(line), expected=_fr(expected), actual=_fr(actual),
-                value=f"{_fr(expected)} / {_fr(actual)}")
-    both, inverted = con.execute("""SELECT count(*), count(*) FILTER (WHERE total_ht > total_ttc) FROM dt
-                                    WHERE total_ht IS NOT NULL AND total_ttc IS NOT NULL""").fetchall()[0]
-    # Column names are not trusted (domain.md §2): HT above TTC on every document means inverted columns.
-    inv_hint = ("Les colonnes Total HT et Total TTC semblent inversées (HT > TTC sur tous les documents) : "
-                "corrigez le modèle d'export ou la correspondance des colonnes.")
-    bad = con.execute("""
-        SELECT doc, occ, first_line, total_ht, total_ttc, total_ht > total_ttc AS ht_gt FROM dt
-        WHERE total_ht IS NOT NULL AND total_ttc IS NOT NULL AND (total_ht > total_ttc + 0.005 OR (
-              rates_known AND total_ht > 0 AND (
-                 total_ttc / total_ht < 1 + rmin / 100 - (0.01 * (n + 1)) / total_ht - 1e-6 OR
-                 total_ttc / total_ht > 1 + rmax / 100 + (0.01 * (n + 1)) / total_ht + 1e-6)))
-        ORDER BY first_line""").fetchall()
-    for doc, occ, line, ht, ttc, ht_gt in bad:
-        if ht_gt:
-            value = f"HT {_fr(ht)} > TTC {_fr(ttc)}"
-            hint = inv_hint if both and inverted == both else findings.CATALOGUE["DOC-HTTTC"].hint
-        else:
-            value = f"TTC/HT = {ttc / ht:.4f}".replace(".", ",") + " : aucun taux des lignes ne correspond"
-            hint = findings.CATALOGUE["DOC-HTTTC"].hint
-        col.add("DOC-HTTTC", (doc, int(occ)), line=int(line), value=value, hint=hint)
-
-
-def _recap(con: duckdb.DuckDBPyConnection, col: _Collector, tiers_by_key: dict[str, Any], only: str | None,
+def _recap(con: duckdb.DuckDBPyConnection, col: Collector, tiers_by_key: dict[str, Any], only: str | None,
            raw_table: str, columns: list[str]) -> list[DocumentRecap]:
     """One record per document occurrence, with its status (existing > blocked > waiting > new)."""
     rows = con.execute("""

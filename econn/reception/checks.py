@@ -1,0 +1,149 @@
+"""Checks of an analysed file's lines and totals, and the findings they attach to documents.
+
+Run by :func:`econn.reception.analysis.analyze_file` on the in-memory tables it builds (``l``, ``la``,
+``rb``, ``rl``, ``orph``, ``d``): the bulk work is SQL; Python only walks the (few) rows with a problem.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from typing import Any
+
+import duckdb
+
+from .. import findings
+from ..findings import Finding, Level
+
+
+class Collector:
+    """Findings of one file, and the ones attached to each document occurrence (doc, occ)."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.items: list[Finding] = []
+        self.by_doc: dict[tuple[str, int], list[Finding]] = defaultdict(list)
+
+    def add(self, code: str, key: tuple[str, int] | None = None, level: Level | None = None,
+            **where: Any) -> Finding:
+        """Record a finding; ``key`` (document, occurrence) attaches it to that document."""
+        if key is not None:
+            where["document"] = key[0]
+        f = findings.make(code, level, source=self.source, **where)
+        self.items.append(f)
+        if key is not None:
+            self.by_doc[key].append(f)
+        return f
+
+
+class LineKeys:
+    """Line → (document, occurrence), looked up for the few lines that have a problem."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.cache: dict[int, tuple[str, int] | None] = {}
+
+    def get(self, line: int | None) -> tuple[str, int] | None:
+        """The (document, occurrence) holding a physical line, or None (header, orphan before any document)."""
+        if line is None:
+            return None
+        if line not in self.cache:
+            row = self.con.execute("SELECT doc, occ FROM rl WHERE _line = ? UNION ALL "
+                                   "SELECT doc, occ FROM orph WHERE _line = ?", [line, line]).fetchall()
+            self.cache[line] = (row[0][0], int(row[0][1])) if row and row[0][0] is not None else None
+        return self.cache[line]
+
+
+def check_lines(con: duckdb.DuckDBPyConnection, col: Collector, cols: dict[str, str],
+                 keys_of_line: LineKeys, default_unit: str | None) -> None:
+    """Line values: rates, GC unit/VAT code, HT price; DOC-QTE and missing prices; orphan rows."""
+    # The valued lines (lv2) are a view: the analysis only sums their amounts (_check_totals), and a
+    # wide copy of 100,000 lines cost ~0.1 s; integration reads the view once (integration.stage).
+    # A view takes no parameters: the connector's default unit is bound into a one-row table.
+    con.execute("CREATE OR REPLACE TABLE ctx AS SELECT CAST(? AS VARCHAR) AS default_unit", [default_unit])
+    con.execute("""
+        CREATE OR REPLACE VIEW lv2 AS
+        SELECT *, coalesce(pu_ht, pu_ttc / (1 + taux / 100)) AS pu,
+               round(qte * coalesce(pu_ht, pu_ttc / (1 + taux / 100)) * (1 - coalesce(remise_pct, 0) / 100), 2) AS ht
+        FROM (SELECT la.*, a.libelle AS gc_libelle,
+                     CASE WHEN la.unite IS NULL THEN coalesce(a.unite, (SELECT default_unit FROM ctx)) ELSE mu.gc END AS unite_gc,
+                     CASE WHEN la.tva_label IS NULL THEN a.code_tva ELSE mt.gc END AS tva_gc,
+                     coalesce(tv.taux, mt.rate, la.tva_taux) AS taux
+              FROM la LEFT JOIN gc_articles a ON a.code = la.article
+                      LEFT JOIN map_unite mu ON mu.ext = la.unite
+                      LEFT JOIN map_tva mt ON mt.ext = la.tva_label
+                      LEFT JOIN gc_tva tv ON tv.code = CASE WHEN la.tva_label IS NULL THEN a.code_tva ELSE mt.gc END)""")
+    for doc, occ, line, raw in con.execute("""SELECT doc, occ, _line, qte_raw FROM l
+                                              WHERE qte IS NULL OR qte <= 0 ORDER BY _line""").fetchall():
+        col.add("DOC-QTE", (doc, int(occ)), line=int(line), column=cols.get("qte"), value=raw or "")
+    for doc, occ, line, raw in con.execute("""SELECT doc, occ, _line, pu_raw FROM l
+              WHERE pu_ht IS NULL AND pu_ttc IS NULL AND (pu_raw IS NULL OR trim(pu_raw) = '')
+              ORDER BY _line""").fetchall():
+        col.add("FIC-VALEUR", (doc, int(occ)), line=int(line), column=cols.get("pu_ht", cols.get("pu_ttc")),
+                value="", hint="Prix unitaire absent : renseignez le prix de la ligne.")
+    for line, in con.execute("SELECT _line FROM rb WHERE doc IS NULL ORDER BY _line").fetchall():
+        key = keys_of_line.get(int(line))
+        col.add("FIC-ORPH", key, line=int(line), column=cols.get("doc_ext_id"), value="(n° vide)",
+                hint="Ligne sans n° de document : complétez le n° ; le document qui la précède n'est pas intégré.")
+
+
+def check_rejects(res: Any, cols: dict[str, str], keys_of_line: LineKeys, col: Collector,
+             con: duckdb.DuckDBPyConnection) -> None:
+    """A rejected line blocks its document (read from the raw text), else the documents around it."""
+    if not res.rejects:
+        return
+    d = res.dialect
+    pos = res.columns.index(cols["doc_ext_id"])
+    docs = {r[0]: int(r[1]) for r in con.execute("SELECT doc, max(occ) FROM d GROUP BY doc").fetchall()}
+    for rej in res.rejects:
+        try:
+            fields = next(csv.reader([rej.raw.split("\n")[0]], delimiter=d.delimiter, quotechar=d.quotechar or '"'))
+            number = fields[pos].strip() if len(fields) > pos else ""
+        except (csv.Error, StopIteration):
+            number = ""
+        keys = ([(number, docs[number])] if number in docs
+                else [k for k in (keys_of_line.get(rej.line - 1), keys_of_line.get(rej.line + 1)) if k])
+        if not keys:
+            col.add("FIC-REJET", None, line=rej.line, value=rej.reason)
+        for key in dict.fromkeys(keys):
+            col.add("FIC-REJET", key, line=rej.line, value=rej.reason)
+
+
+def _fr(x: float | None) -> str:
+    return "—" if x is None else f"{x:,.2f}".replace(",", "\u202f").replace(".", ",")
+
+
+def check_totals(con: duckdb.DuckDBPyConnection, col: Collector) -> None:
+    """DOC-TOT (lines + port vs total HT) and DOC-HTTTC (HT > TTC, or TTC/HT outside the lines' rates)."""
+    con.execute("""
+        CREATE OR REPLACE TABLE dt AS
+        SELECT d.doc, d.occ, d.first_line, d.total_ht, d.total_ttc, coalesce(d.port_ht, 0) AS port,
+               sum(lv2.ht) AS lines_ht, count(*) AS n, min(lv2.taux) AS rmin, max(lv2.taux) AS rmax,
+               count(lv2.taux) = count(*) AS rates_known
+        FROM d JOIN lv2 ON lv2.doc = d.doc AND lv2.occ = d.occ GROUP BY ALL""")
+    tot = con.execute("""SELECT doc, occ, first_line, total_ht, lines_ht + port FROM dt
+                         WHERE total_ht IS NOT NULL AND lines_ht IS NOT NULL
+                           AND abs(total_ht - (lines_ht + port)) > 0.01 * n + 1e-6 ORDER BY first_line""").fetchall()
+    for doc, occ, line, expected, actual in tot:
+        col.add("DOC-TOT", (doc, int(occ)), line=int(line), expected=_fr(expected), actual=_fr(actual),
+                value=f"{_fr(expected)} / {_fr(actual)}")
+    both, inverted = con.execute("""SELECT count(*), count(*) FILTER (WHERE total_ht > total_ttc) FROM dt
+                                    WHERE total_ht IS NOT NULL AND total_ttc IS NOT NULL""").fetchall()[0]
+    # Column names are not trusted (domain.md §2): HT above TTC on every document means inverted columns.
+    inv_hint = ("Les colonnes Total HT et Total TTC semblent inversées (HT > TTC sur tous les documents) : "
+                "corrigez le modèle d'export ou la correspondance des colonnes.")
+    bad = con.execute("""
+        SELECT doc, occ, first_line, total_ht, total_ttc, total_ht > total_ttc AS ht_gt FROM dt
+        WHERE total_ht IS NOT NULL AND total_ttc IS NOT NULL AND (total_ht > total_ttc + 0.005 OR (
+              rates_known AND total_ht > 0 AND (
+                 total_ttc / total_ht < 1 + rmin / 100 - (0.01 * (n + 1)) / total_ht - 1e-6 OR
+                 total_ttc / total_ht > 1 + rmax / 100 + (0.01 * (n + 1)) / total_ht + 1e-6)))
+        ORDER BY first_line""").fetchall()
+    for doc, occ, line, ht, ttc, ht_gt in bad:
+        if ht_gt:
+            value = f"HT {_fr(ht)} > TTC {_fr(ttc)}"
+            hint = inv_hint if both and inverted == both else findings.CATALOGUE["DOC-HTTTC"].hint
+        else:
+            value = f"TTC/HT = {ttc / ht:.4f}".replace(".", ",") + " : aucun taux des lignes ne correspond"
+            hint = findings.CATALOGUE["DOC-HTTTC"].hint
+        col.add("DOC-HTTTC", (doc, int(occ)), line=int(line), value=value, hint=hint)
