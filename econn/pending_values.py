@@ -1,10 +1,9 @@
 """External values used by a connector's pending files: what each correspondence would unblock.
 
-Every pending ``*.csv`` of the connector is loaded into one in-memory DuckDB connection
-(:func:`econn.loaders.read_csv`), its headers are mapped to the ``documents`` flow
-(:func:`econn.headers.map_headers`), and the values of the correspondence domains are gathered
-in one long table ``(domain, external_value, external_variant, document, file, line)``; counts
-are then SQL aggregates over that table.
+The rows of the connector's pending files come from :func:`econn.pending.pending_lines` (read once,
+cached while the files do not change); the values of the correspondence domains are gathered in one
+long in-memory DuckDB table ``(domain, external_value, external_variant, document, file, line)`` and
+counted with SQL aggregates.
 """
 
 from __future__ import annotations
@@ -18,12 +17,9 @@ import duckdb
 import pandas as pd
 
 from . import store
-from .errors import EconnError, LoaderError
-from .headers import map_headers
-from .loaders import read_csv
+from .errors import EconnError
 from .mappings import check_domain
-from .overview import pending_files
-from .store import quote_ident
+from .pending import pending_lines
 
 __all__ = ["PENDING_DOMAINS", "documents_using", "pending_values", "unblocked_by"]
 
@@ -46,22 +42,16 @@ def _import_dir(workspace: Path, connector: str) -> str | None:
     return row[0]
 
 
-def _select_file(table: str, fields: dict[str, str]) -> str:
-    """One SELECT per domain found in the file: long rows (domain, value, variant, document, file, line)."""
-    # Without a document number, each line is its own document. The file name is bound as $file.
-    line_doc = "$file || ' ligne ' || CAST(_line AS VARCHAR)"
-    doc = f"coalesce({quote_ident(fields['doc_ext_id'])}, {line_doc})" if "doc_ext_id" in fields else line_doc
+def _long_select() -> str:
+    """One SELECT per correspondence domain over the pending rows (view ``lines_df``), in long format."""
+    # Without a document number, each line is its own document.
+    doc = "coalesce(doc_ext_id, source || ' ligne ' || CAST(line AS VARCHAR))"
     parts = []
-    for domain, field in PENDING_DOMAINS.items():
-        if field not in fields:
-            continue
-        value = quote_ident(fields[field])
-        variant = (f"coalesce({quote_ident(fields['declinaison'])}, '')"
-                   if domain == "article" and "declinaison" in fields else "''")
-        parts.append(f"SELECT '{domain}' AS domain, {value} AS external_value, {variant} AS external_variant, "
-                     f"{doc} AS document, $file AS file, "
-                     f"_line AS line FROM {quote_ident(table)} "
-                     f"WHERE {value} IS NOT NULL AND trim({value}) <> ''")
+    for domain, fld in PENDING_DOMAINS.items():
+        variant = "coalesce(declinaison, '')" if domain == "article" else "''"
+        parts.append(f"SELECT '{domain}' AS domain, {fld} AS external_value, {variant} AS external_variant, "
+                     f"{doc} AS document, source AS file, line FROM lines_df "
+                     f"WHERE {fld} IS NOT NULL AND trim({fld}) <> ''")
     return " UNION ALL ".join(parts)
 
 
@@ -72,26 +62,20 @@ def _pending_rows(workspace: str | os.PathLike[str], connector: str) -> Iterator
     Files that cannot be read are left out; their French reasons are in table ``unreadable``.
     """
     ws = Path(workspace)
-    files = pending_files(ws, _import_dir(ws, connector), connector)
+    _import_dir(ws, connector)   # unknown connector → PendingValuesError
+    lines = pending_lines(ws, connector)
     con = duckdb.connect()
     try:
         con.execute("SET enable_progress_bar = false")
         con.execute("CREATE TABLE pending (domain VARCHAR, external_value VARCHAR, external_variant VARCHAR, "
                     "document VARCHAR, file VARCHAR, line BIGINT)")
+        if len(lines):
+            con.register("lines_df", lines)
+            con.execute(f"INSERT INTO pending {_long_select()}")
+            con.unregister("lines_df")
         con.execute("CREATE TABLE unreadable (file VARCHAR, reason VARCHAR)")
-        for i, path in enumerate(files):
-            table = f"file_{i}"
-            try:
-                res = read_csv(path, con=con, table=table)
-            except LoaderError as exc:
-                con.execute("INSERT INTO unreadable VALUES (?, ?)", [path.name, exc.message_fr])
-                continue
-            matches = map_headers(list(res.columns), "documents", connector, ws)
-            fields = {m.field: m.header for m in matches if m.field is not None}
-            select = _select_file(table, fields)
-            if select:
-                con.execute(f"INSERT INTO pending {select}", {"file": path.name})
-            con.execute(f"DROP TABLE {quote_ident(table)}")
+        if lines.attrs.get("unreadable"):
+            con.executemany("INSERT INTO unreadable VALUES (?, ?)", lines.attrs["unreadable"])
         yield con
     finally:
         con.close()

@@ -10,106 +10,23 @@ with :func:`econn.headers.map_headers`) and from the integrated document lines.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import os
 import time
-from pathlib import Path
 from typing import Any
 
 import duckdb
-import pandas as pd
 
 from .. import findings, store
-from ..errors import EconnError
+from ..pending import empty_pending, pending_lines
 from .base import DiagnosticResult
-
-log = logging.getLogger(__name__)
 
 NAME = "produits-absents"
 CODES = ("ART-ABS-GC", "COR-ART", "ART-ABS-SITE", "ART-REF-VIDE", "ART-REF-DUP", "ART-NEAR", "ART-INACTIF",
          "COR-STALE")
 
-# Canonical fields kept from a pending file (documents flow of econn.headers).
-PENDING_FIELDS = ("doc_ext_id", "date", "client_ext_id", "societe", "nom", "prenom", "code_postal", "pays",
-                  "sku", "declinaison", "libelle", "qte", "pu_ht", "remise_pct", "tva_label", "tva_taux",
-                  "port_ht", "total_ht", "total_ttc")
-PENDING_COLUMNS = ("connector", "source", "line", *PENDING_FIELDS)
-
 # SQL twin of econn.mappings.normalize.compact_code (RE2 has no look-ahead, hence the capture group).
 COMPACT_SQL = ("regexp_replace(regexp_replace(upper({x}), '[\\s\\-_./]+', '', 'g'), "
                "'(^|[^0-9])0+([0-9])', '\\1\\2', 'g')")
-
-# Parsed pending files, keyed by (path, size, mtime): a page that re-runs diagnostics does not re-read them.
-_cache: dict[tuple[str, int, int], pd.DataFrame] = {}
-
-
-def _read_pending_file(connector: str, path: Path, remembered: dict[str, str | None]) -> pd.DataFrame:
-    from ..headers import map_headers, normalize
-    from ..loaders import read_csv
-
-    st = path.stat()
-    key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
-    if key in _cache:
-        return _cache[key]
-    res = read_csv(path)
-    try:
-        # The user's remembered choices win, as in map_headers(…, workspace): applied here from one query
-        # for all files instead of one store connection per file.
-        matches = {m.header: m.field for m in map_headers(res.columns, "documents")}
-        for header in res.columns:
-            if normalize(header) in remembered:
-                chosen = remembered[normalize(header)]
-                matches = {h: (None if f == chosen and h != header else f) for h, f in matches.items()}
-                matches[header] = chosen
-        picked = {f: h for h, f in matches.items() if f in PENDING_FIELDS}
-        cols = ", ".join(
-            f"{store.quote_ident(picked[f])} AS {f}" if f in picked else f"NULL::VARCHAR AS {f}"
-            for f in PENDING_FIELDS)
-        df = res.con.execute(f"SELECT ? AS connector, ? AS source, _line AS line, {cols} "
-                             f"FROM {store.quote_ident(res.table)} ORDER BY _line",
-                             [connector, path.name]).df()
-    finally:
-        res.con.close()
-    _cache[key] = df
-    return df
-
-
-def pending_lines(workspace: str | os.PathLike[str], connector: str | None = None) -> pd.DataFrame:
-    """Every row of the connectors' pending files, with canonical column names (all text).
-
-    Args:
-        workspace: the workspace folder.
-        connector: one connector code, or None for all of them.
-
-    Returns:
-        A DataFrame with ``connector, source`` (file name), ``line`` (physical line) and the
-        :data:`PENDING_FIELDS` (NULL when the file has no such column). A file that cannot be read is
-        skipped (the reception analysis reports it).
-    """
-    from ..headers import normalize
-    from ..overview import pending_files
-
-    ws = Path(workspace)
-    with store.connect(ws, read_only=True) as con:
-        conns = con.execute("SELECT code, import_dir FROM connectors WHERE (? IS NULL OR code = ?) ORDER BY code",
-                            [connector, connector]).fetchall()
-        memo = con.execute("SELECT connector, header, field FROM header_mappings WHERE flow = 'documents'").fetchall()
-    frames = []
-    for code, import_dir in conns:
-        remembered = {normalize(h): f for c, h, f in memo if c == code}
-        for path in pending_files(ws, import_dir, code):
-            try:
-                frames.append(_read_pending_file(code, path, remembered))
-            except EconnError as exc:  # unreadable file: the reception analysis owns that finding
-                log.info("pending file %s skipped by diagnostics: %s", path, exc)
-    if not frames:
-        return _empty_pending()
-    return pd.concat(frames, ignore_index=True)
-
-
-def _empty_pending() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="object") for c in PENDING_COLUMNS})
-
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
     cur = con.execute(sql, params or [])
@@ -131,7 +48,7 @@ def run(workspace: str | os.PathLike[str], *, connector: str | None = None, toda
         The findings; ``subject`` is the GC article (or the external reference when there is none).
     """
     start = time.perf_counter()
-    pend = pending_lines(workspace, connector) if options.get("pending", True) else _empty_pending()
+    pend = pending_lines(workspace, connector) if options.get("pending", True) else empty_pending()
     out: list[findings.Finding] = []
     with store.connect(workspace, read_only=True) as con:
         con.register("pending", pend)

@@ -153,11 +153,11 @@ def run(workspace: str | os.PathLike[str], *, connector: str | None = None, toda
         Findings whose ``subject`` is the document number (document checks), the GC VAT code or label
         (configuration checks) or the tiers code (TVA-NUM).
     """
-    from .articles import _empty_pending, pending_lines
+    from ..pending import empty_pending, pending_lines
 
     start = time.perf_counter()
     today = today or dt.date.today()
-    pend = pending_lines(workspace, connector) if options.get("pending", True) else _empty_pending()
+    pend = pending_lines(workspace, connector) if options.get("pending", True) else empty_pending()
     out: list[findings.Finding] = []
     with store.connect(workspace, read_only=True) as con:
         oss = options.get("oss") or store.get_setting(con, SETTING_OSS)
