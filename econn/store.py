@@ -49,6 +49,17 @@ _ready_lock = threading.Lock()
 
 WaitCallback = Callable[[float, str], None]
 
+# Called when an operation waits and its caller gave no ``on_wait``: a dashboard kernel registers its page's
+# message panel here, so every wait in that kernel is reported without threading on_wait through every call.
+_wait_hook: WaitCallback | None = None
+
+
+def set_wait_hook(callback: WaitCallback | None) -> WaitCallback | None:
+    """Set the process-wide ``on_wait`` used when an operation passes none; returns the previous one."""
+    global _wait_hook
+    previous, _wait_hook = _wait_hook, callback
+    return previous
+
 
 def db_path(workspace: str | os.PathLike[str]) -> Path:
     """Path of the workspace database file."""
@@ -80,7 +91,46 @@ def _is_lock_error(exc: Exception) -> bool:
 
 def _holder(exc: Exception) -> str:
     m = re.search(r"\(PID (\d+)\)", str(exc))
-    return f"PID {m.group(1)}" if m else "un autre processus"
+    return describe_process(int(m.group(1))) if m else "un autre processus"
+
+
+def describe_process(pid: int) -> str:
+    """A process in French for « occupé par … »: another dashboard page, an econn command, or the program."""
+    try:
+        args = [a.decode(errors="replace") for a in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0") if a]
+    except OSError:
+        args = []
+    names = [Path(a).name for a in args]
+    if any("ipykernel" in a for a in args):
+        what = "une autre page du tableau de bord"
+    elif "econn" in names[:3]:
+        i = names.index("econn")
+        what = f"la commande « econn {args[i + 1]} »" if i + 1 < len(args) else "la commande econn"
+    elif names:
+        prog = names[0]
+        if prog.startswith("python") and len(args) > 2 and args[1] == "-m":
+            prog = args[2]
+        elif prog.startswith("python") and len(args) > 1 and not args[1].startswith("-"):
+            prog = names[1]
+        what = f"le programme {prog}"
+    else:
+        what = "un autre processus"
+    return f"{what} (PID {pid})"
+
+
+def _flock_holder(fd: int) -> str:
+    """Who holds the flock on ``fd``'s file, read from ``/proc/locks`` (Linux), writers first."""
+    try:
+        st = os.fstat(fd)
+        key = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+        with open("/proc/locks", encoding="ascii", errors="replace") as fh:
+            # "1: FLOCK  ADVISORY  WRITE 1234 fe:00:5678 0 EOF"; a waiter's line has "->" after the number.
+            held = [p for p in (line.split() for line in fh)
+                    if len(p) >= 6 and p[1] == "FLOCK" and p[5] == key and p[4].isdigit() and p[4] != "0"]
+    except (OSError, ValueError):
+        return "un autre traitement"
+    held.sort(key=lambda p: p[3] != "WRITE")
+    return describe_process(int(held[0][4])) if held else "un autre traitement"
 
 
 def _wait_for_flock(fd: int, mode: int, budget: float, on_wait: WaitCallback | None) -> bool:
@@ -111,6 +161,9 @@ def _wait_for_flock(fd: int, mode: int, budget: float, on_wait: WaitCallback | N
 
     threading.Thread(target=take, name="econn-flock", daemon=True).start()
     start = time.monotonic()
+    on_wait = on_wait if on_wait is not None else _wait_hook
+    if on_wait is not None:
+        on_wait(0.0, _flock_holder(fd))  # say it at once, not after the first second
     while True:
         elapsed = time.monotonic() - start
         if got.wait(min(1.0, max(0.0, budget - elapsed))):
@@ -125,7 +178,7 @@ def _wait_for_flock(fd: int, mode: int, budget: float, on_wait: WaitCallback | N
                 state["abandoned"] = True  # the helper thread owns the descriptor from now on
             return False
         if on_wait is not None:
-            on_wait(elapsed, "un autre traitement")
+            on_wait(elapsed, _flock_holder(fd))
 
 
 class _ProcessLock:
@@ -152,10 +205,11 @@ class _ProcessLock:
             try:
                 fcntl.flock(fd, mode | fcntl.LOCK_NB)
             except BlockingIOError:
+                holder = _flock_holder(fd)
                 if not _wait_for_flock(fd, mode, budget, on_wait):
                     raise StoreBusyError(
                         f"workspace {self.path.parent} is busy (lock held for more than {budget:.0f}s)",
-                        f"L'espace de travail est occupé par un autre traitement depuis plus de {budget:.0f} s. "
+                        f"L'espace de travail est occupé par {holder} depuis plus de {budget:.0f} s. "
                         "Attendez la fin du traitement en cours (ou fermez les autres pages), puis réessayez.",
                     ) from None
             self.fd, self.mode, self.depth = fd, mode, 1
@@ -191,6 +245,7 @@ def _open_raw(
 ) -> duckdb.DuckDBPyConnection:
     """Open the file, retrying while another process holds the lock."""
     budget = lock_timeout() if timeout is None else timeout
+    on_wait = on_wait if on_wait is not None else _wait_hook
     start = time.monotonic()
     delay = 0.005
     attempt = 0
@@ -266,8 +321,12 @@ def _check_and_migrate(path: Path, con: duckdb.DuckDBPyConnection) -> None:
         seed_vat_rates(con)
 
 
-def init_store(workspace: str | os.PathLike[str], *, create: bool = True) -> Path:
-    """Create (if allowed) and migrate the workspace database; idempotent and cheap after the first call."""
+def init_store(workspace: str | os.PathLike[str], *, create: bool = True, timeout: float | None = None,
+               on_wait: WaitCallback | None = None) -> Path:
+    """Create (if allowed) and migrate the workspace database; idempotent and cheap after the first call.
+
+    ``timeout`` and ``on_wait`` are those of :func:`connect` (the first call in a process takes the lock).
+    """
     ws = Path(workspace)
     path = db_path(ws)
     key = str(path.resolve())
@@ -282,10 +341,10 @@ def init_store(workspace: str | os.PathLike[str], *, create: bool = True) -> Pat
             )
         ws.mkdir(parents=True, exist_ok=True)
     plock = _process_lock(path)
-    plock.acquire(True, lock_timeout(), None)
+    plock.acquire(True, lock_timeout() if timeout is None else timeout, on_wait)
     try:
         try:
-            con = _open_raw(path, False, None, None)
+            con = _open_raw(path, False, timeout, on_wait)
         except duckdb.Error as exc:
             raise StoreError(
                 f"cannot open workspace database {path}: {exc}",
@@ -323,7 +382,7 @@ def connect(
         WorkspaceError: no workspace there, or not an econn one.
         StoreBusyError: another process kept the lock past the timeout.
     """
-    path = init_store(workspace, create=False)
+    path = init_store(workspace, create=False, timeout=timeout, on_wait=on_wait)
     budget = lock_timeout() if timeout is None else timeout
     plock = _process_lock(path)
     plock.acquire(not read_only, budget, on_wait)

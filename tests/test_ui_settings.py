@@ -27,7 +27,7 @@ def test_lists_demo_connectors(page: SettingsPage) -> None:
     html = page.table.value
     for text in ("FACIL", "CSV", "En liaison avec", "Mode de communication", "Réception des tiers", "SuiviETA"):
         assert text in html
-    assert set(page.selector.options) >= {"FACIL", "CSV"}
+    assert {code for _label, code in page.selector.options} >= {"FACIL", "CSV"}
     assert "Récapitulatif" in page.recap.value
 
 

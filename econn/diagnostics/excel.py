@@ -1,5 +1,10 @@
 """Excel report of a diagnostic: summary, findings, and the clusters or cleanup plan when there are some.
 
+The « Résumé » sheet also holds native Excel charts, each drawn from a small table written beside it (figures
+from :mod:`econn.diagnostics.chart_data`, the same as the pages' SVG charts): findings per code, duplicate
+clusters per size, price-grid anomalies per family, and the reception's documents per status when the result
+carries them (``extra["documents"]``).
+
 Every text cell is written as text, and one that starts like a formula (``=``, ``+``, ``-``, ``@``, tab,
 CR) also gets Excel's quote prefix (:func:`econn.mapping_excel._put_text`): a hostile value read from a
 shop file (``=cmd()``, ``<script>``) is shown literally, never executed.
@@ -15,12 +20,15 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from openpyxl.chart import BarChart, PieChart, Reference
+from openpyxl.chart.marker import DataPoint
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..errors import EconnError
 from ..findings import CATALOGUE, Level
 from ..mapping_excel import _put_text
+from . import chart_data
 from .base import DiagnosticResult
 
 FINDING_HEADERS = ["code", "niveau", "message", "conseil", "sujet", "fichier", "ligne", "document", "colonne",
@@ -32,6 +40,12 @@ LEVEL_FILLS = {
     Level.ERREUR: PatternFill("solid", fgColor="FFC7CE"),
 }
 _BOLD = Font(bold=True)
+# Chart colours, as on the pages (econn.ui.charts).
+LEVEL_COLOURS = {"erreur": "C62828", "alerte": "E07B00", "succès": "2E8540"}
+DOCUMENT_COLOURS = {"new": "2E8540", "blocked": "C62828", "waiting": "E07B00", "existing": "78909C",
+                    "integrated": "1F5FA8"}
+CHART_COLUMN = "G"      # the charts float right of the summary tables
+_ROWS_PER_CM = 2        # default rows are 15 pt (≈ 0.53 cm) high
 
 
 class ReportError(EconnError):
@@ -54,6 +68,86 @@ def _table(ws: Any, headers: list[str], rows: list[list[Any]], widths: list[int]
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, len(rows) + 1)}"
 
 
+def _small_table(ws: Any, row: int, headers: tuple[str, str], rows: list[tuple[str, int]]) -> int:
+    """Two columns (label, number) from ``row``, header in bold; returns the last row written."""
+    for c, h in enumerate(headers, start=1):
+        _put_text(ws, row, c, h)
+        ws.cell(row=row, column=c).font = _BOLD
+    for r, (label, n) in enumerate(rows, start=row + 1):
+        _put_text(ws, r, 1, label)
+        ws.cell(row=r, column=2, value=n)
+    return row + len(rows)
+
+
+def _colour_points(series: Any, colours: list[str]) -> None:
+    """One fill per bar or slice (level or status colour)."""
+    for i, colour in enumerate(colours):
+        point = DataPoint(idx=i)
+        point.graphicalProperties.solidFill = colour
+        point.graphicalProperties.line.solidFill = colour
+        series.dPt.append(point)
+
+
+def _bar(ws: Any, title: str, first: int, last: int, value_col: int, *, horizontal: bool,
+         colours: list[str] | None = None) -> BarChart:
+    """A bar chart of ``value_col`` (header row ``first - 1``) against the labels of column A."""
+    chart = BarChart()
+    chart.type = "bar" if horizontal else "col"
+    chart.title = title
+    chart.legend = None
+    chart.add_data(Reference(ws, min_col=value_col, min_row=first - 1, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
+    chart.x_axis.delete = chart.y_axis.delete = False  # openpyxl 3.1 would let Excel hide the axes
+    if horizontal:
+        chart.x_axis.scaling.orientation = "maxMin"      # first row on top, as in the table
+    chart.y_axis.majorGridlines = None
+    if colours:
+        _colour_points(chart.series[0], colours)
+    chart.height = max(7.5, 0.6 * (last - first + 1) + 3) if horizontal else 7.5
+    chart.width = 16
+    return chart
+
+
+def _charts(ws: Any, result: DiagnosticResult, code_header: int, n_codes: int) -> None:
+    """The summary's charts, each anchored in column :data:`CHART_COLUMN` below the previous one."""
+    placed: list[Any] = []
+    row = code_header + n_codes + 2       # first free row under the table of codes
+    if n_codes:
+        first, last = code_header + 1, code_header + n_codes
+        levels = [str(ws.cell(row=r, column=2).value) for r in range(first, last + 1)]
+        placed.append(_bar(ws, "Constats par code", first, last, 4, horizontal=True,
+                           colours=[LEVEL_COLOURS.get(lv, "1F5FA8") for lv in levels]))
+    if result.clusters or result.name in ("doublons-simple", "doublons-complet"):
+        sizes = chart_data.cluster_sizes(result.clusters)
+        last = _small_table(ws, row, ("taille du groupe", "groupes"),
+                            [(s["label"], s["count"]) for s in sizes])
+        placed.append(_bar(ws, "Groupes de doublons par taille", row + 1, last, 2, horizontal=False,
+                           colours=["6A4C93"] * len(sizes)))
+        row = last + 2
+    families = chart_data.price_families(result.findings)
+    if families:
+        last = _small_table(ws, row, ("famille d'anomalie", "constats"),
+                            [(f["family"], f["count"]) for f in families])
+        placed.append(_bar(ws, "Anomalies des grilles de prix par famille", row + 1, last, 2,
+                           horizontal=True))
+        row = last + 2
+    counts = (result.extra or {}).get("documents")
+    if counts:
+        shares = chart_data.document_shares(counts)
+        last = _small_table(ws, row, ("documents", "nombre"), [(s["label"], s["count"]) for s in shares])
+        pie = PieChart()
+        pie.title = "Documents du fichier"
+        pie.add_data(Reference(ws, min_col=2, min_row=row, max_row=last), titles_from_data=True)
+        pie.set_categories(Reference(ws, min_col=1, min_row=row + 1, max_row=last))
+        _colour_points(pie.series[0], [DOCUMENT_COLOURS[s["status"]] for s in shares])
+        pie.height, pie.width = 7.5, 12
+        placed.append(pie)
+    anchor = 1
+    for chart in placed:
+        ws.add_chart(chart, f"{CHART_COLUMN}{anchor}")
+        anchor += int(chart.height * _ROWS_PER_CM) + 2
+
+
 def write_report(result: DiagnosticResult, path: str | os.PathLike[str]) -> Path:
     """Write a diagnostic's findings to an ``.xlsx`` workbook (replaced atomically).
 
@@ -73,7 +167,7 @@ def write_report(result: DiagnosticResult, path: str | os.PathLike[str]) -> Path
     summary.title = "Résumé"
     levels = Counter(f.level for f in result.findings)
     codes = Counter((f.code, f.level) for f in result.findings)
-    head = [["diagnostic", result.name], ["date", dt.datetime.now().strftime("%d/%m/%Y %H:%M")],
+    head: list[list[Any]] = [["diagnostic", result.name], ["date", dt.datetime.now().strftime("%d/%m/%Y %H:%M")],
             ["durée (s)", round(result.seconds, 3)], ["constats", len(result.findings)]]
     head += [[lv.value, levels.get(lv, 0)] for lv in (Level.ERREUR, Level.ALERTE, Level.SUCCES)]
     for r, (k, v) in enumerate(head, start=1):
@@ -98,6 +192,7 @@ def write_report(result: DiagnosticResult, path: str | os.PathLike[str]) -> Path
         summary.cell(row=r, column=2).fill = LEVEL_FILLS[lv]
     for c, w in enumerate([18, 22, 36, 9], start=1):
         summary.column_dimensions[get_column_letter(c)].width = w
+    _charts(summary, result, start, len(codes))
 
     ws = wb.create_sheet("Constats")
     rows = [[f.code, f.level.value, f.message, f.hint, f.subject, f.source, f.line, f.document, f.column, f.value]

@@ -17,20 +17,19 @@ import ipywidgets as w
 import pandas as pd
 
 from .. import correspondences
+from ..connectors import ConnectorSettings
 from ..mappings import suggest
 from ..pending_values import documents_using, pending_values
 from ..workspace import resolve_workspace
-from .common import MessagePanel, page_header, css
+from .common import MessagePanel, css, load_when_free, page_header
 from .correspondences_data import (
     DOMAIN_LABELS,
     TO_DO,
-    ConnectorChoice,
     article_families,
     articles_without_code,
     correspondence_rows,
     filter_rows,
     gc_choices,
-    list_connectors,
 )
 from .correspondences_view import candidates_html, missing_articles_html, option_text, picked_code, rows_html
 from .format import fr_int, fr_number
@@ -60,7 +59,7 @@ class CorrespondencesPage(w.VBox):
         self.add_class("econn-correspondences")
         self.workspace = resolve_workspace(workspace)
         self.messages = MessagePanel()
-        self.connectors: dict[str, ConnectorChoice] = {}
+        self.connectors: dict[str, ConnectorSettings] = {}
         self.pending = pd.DataFrame(columns=["domain", "external_value", "external_variant", "documents"])
         self.rows = pd.DataFrame()
         self.view = pd.DataFrame()
@@ -69,8 +68,8 @@ class CorrespondencesPage(w.VBox):
         self._quiet = False      # set while the page itself changes widget values
         guard = self.messages.guard
 
-        self.connector = css(w.Dropdown(description="Connecteur", layout=w.Layout(width="22em")),
-                              "econn-connector")
+        self.header = page_header("Correspondances", self.workspace)
+        self.connector = self.header.connector      # the header's « Connecteur », kept across pages
         self.refresh_button = css(w.Button(description="Relire les fichiers en attente", icon="refresh",
                                             layout=w.Layout(width="auto")), "econn-refresh")
         self.domain = css(w.ToggleButtons(options=[(v, k) for k, v in DOMAIN_LABELS.items()], value="tva",
@@ -106,9 +105,9 @@ class CorrespondencesPage(w.VBox):
                                     "econn-validate")
 
         self.children = [
-            page_header("Correspondances", self.workspace),
+            self.header,
             self.messages,
-            w.HBox([self.connector, self.refresh_button]),
+            w.HBox([self.refresh_button]),
             self.domain,
             self.state_filter,
             self.article_box,
@@ -133,17 +132,15 @@ class CorrespondencesPage(w.VBox):
         self.next_button.on_click(guard(lambda _b: self.show_page(self.page + 1)))
         self.edit_value.observe(guard(self._on_edit_value), names="value")
         self.validate_button.on_click(guard(lambda _b: self.validate()))
-        guard(self._start)()
+        self.loaded = load_when_free(self.workspace, self.messages, self._start)
 
     # ----- loading -------------------------------------------------------------------------------
 
     def _start(self) -> None:
-        self.connectors = {c.code: c for c in list_connectors(self.workspace)}
         families = article_families(self.workspace)
         with self._silent():
             self.family.options = families
-            self.connector.options = [(f"{c.code} — {c.partner}", c.code) for c in self.connectors.values()]
-            self.connector.value = next(iter(self.connectors), None)
+            self.connectors = self.connector.load()
         if not self.connectors:
             self.table.value = "<p>Aucun connecteur paramétré.</p>"
             return

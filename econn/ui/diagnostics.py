@@ -15,13 +15,15 @@ from typing import Any
 
 import ipywidgets as w
 
-from .. import merge, store
+from .. import merge
 from ..diagnostics import grid_cleanup, registry, safety
 from ..diagnostics.base import DiagnosticResult
 from ..diagnostics.excel import write_report
 from ..workspace import resolve_workspace
 from . import diagnostics_view as view
-from .common import MessagePanel, page_header
+from .charts_domain import cluster_evidence_html, result_chart_html
+from .common import MessagePanel, load_when_free, page_header
+from .table import DataTable
 
 # (French label, diagnostic name) in the selector's order.
 CHOICES: list[tuple[str, str]] = [
@@ -62,32 +64,33 @@ class DiagnosticsPage(w.VBox):
         self.clusters: list[dict[str, Any]] = []
         self.proposal: merge.MergeProposal | None = None
         self.blocked_operation: str | None = None
-        self.page_index = 0
         g = self.messages.guard
 
         self.name = _classed(w.Dropdown(options=CHOICES, value="produits-absents", description="Diagnostic",
                                         layout=w.Layout(width="420px")), "econn-diag-name")
-        self.connector = _classed(w.Dropdown(options=[("Tous les connecteurs", "")], description="Connecteur"),
-                                  "econn-connector")
+        self.header = page_header("Diagnostics", self.workspace, allow_all=True, include_hidden=True)
+        self.connector = self.header.connector      # the header's « Connecteur », kept across pages
         self.run_button = _button("Lancer le diagnostic", "econn-diag-run", "play", "primary")
         self.run_button.on_click(g(lambda _b: self.run()))
         self.busy = _classed(w.HTML(""), "econn-diag-busy")
         self.counts = _classed(w.HTML(""), "econn-diag-counts")
+        self.chart = _classed(w.HTML(""), "econn-diag-chart")  # cluster sizes or price-grid anomalies
 
         self.level_filter = _classed(w.Dropdown(options=[("Tous niveaux", "")] + [(lv, lv) for lv in view.LEVELS],
                                                 description="Niveau"), "econn-diag-level")
         self.code_filter = _classed(w.Dropdown(options=[("Tous codes", "")], description="Code"), "econn-diag-code")
-        self.level_filter.observe(g(lambda _c: self._goto(0)), names="value")
-        self.code_filter.observe(g(lambda _c: self._goto(0)), names="value")
-        self.prev_button = _button("Précédent", "econn-diag-prev", "arrow-left")
-        self.next_button = _button("Suivant", "econn-diag-next", "arrow-right")
-        self.prev_button.on_click(g(lambda _b: self._goto(self.page_index - 1)))
-        self.next_button.on_click(g(lambda _b: self._goto(self.page_index + 1)))
-        self.page_text = _classed(w.HTML(""), "econn-diag-page")
-        self.findings = _classed(w.HTML(""), "econn-diag-findings")
-        self.findings_box = w.VBox([w.HBox([self.level_filter, self.code_filter]),
-                                    self.findings,
-                                    w.HBox([self.prev_button, self.page_text, self.next_button])],
+        self.level_filter.observe(g(lambda _c: self._filter()), names="value")
+        self.code_filter.observe(g(lambda _c: self._filter()), names="value")
+        # paged, sortable table (issue #9); its pager keeps the page's former attribute names
+        self.findings = DataTable(view.FINDING_COLUMNS, empty_text="Aucun constat.", noun=("constat", "constats"),
+                                  css_class="econn-diag-findings", table_class="econn-table econn-findings-table",
+                                  cell_html={"level": view.level_cell, "hint": view.hint_cell},
+                                  row_class="econn-finding", row_attrs=view.FINDING_ROW_ATTRS,
+                                  messages=self.messages)
+        self.prev_button = _classed(self.findings.prev_button, "econn-diag-prev")
+        self.next_button = _classed(self.findings.next_button, "econn-diag-next")
+        self.page_text = _classed(self.findings.page_label, "econn-diag-page")
+        self.findings_box = w.VBox([w.HBox([self.level_filter, self.code_filter]), self.findings],
                                    layout=w.Layout(display="none"))
 
         self.cluster_select = _classed(w.Dropdown(options=[], description="Groupe", layout=w.Layout(width="640px")),
@@ -123,25 +126,24 @@ class DiagnosticsPage(w.VBox):
         self.download = _classed(w.HTML(""), "econn-diag-download")
 
         self.children = [
-            page_header("Diagnostics", self.workspace),
+            self.header,
             w.HTML(view.STYLE),
             self.messages,
-            w.HBox([self.name, self.connector]),
+            self.name,
             w.HBox([self.run_button, self.busy]),
             self.counts,
+            self.chart,
             self.safety_box,
             self.clusters_box,
             self.cleanup_box,
             self.findings_box,
             w.HBox([self.excel_button, self.download]),
         ]
-        g(self._load_connectors)()
+        self.loaded = load_when_free(self.workspace, self.messages, self._load_connectors)
 
     # --- data ------------------------------------------------------------------------------------------
     def _load_connectors(self) -> None:
-        with store.connect(self.workspace, read_only=True) as con:
-            codes = [r[0] for r in con.execute("SELECT code FROM connectors ORDER BY code").fetchall()]
-        self.connector.options = [("Tous les connecteurs", "")] + [(c, c) for c in codes]
+        self.connector.load()
 
     def run(self) -> None:
         """Run the selected diagnostic and show its result."""
@@ -162,12 +164,14 @@ class DiagnosticsPage(w.VBox):
         self.download.value = ""
         self.excel_button.disabled = False
         self.counts.value = view.counts_html(LABELS.get(result.name, result.name), result.findings, result.seconds)
+        self.chart.value = result_chart_html(result)
         codes = sorted({f.code for f in result.findings})
         self.level_filter.value = ""
         self.code_filter.options = [("Tous codes", "")] + [(c, c) for c in codes]
         self.code_filter.value = ""
         self.findings_box.layout.display = "flex"
-        self._goto(0)
+        self.findings.set_data(view.findings_rows(result.findings))
+        self._filter()
         self._show_clusters()
         if result.name == grid_cleanup.NAME:
             self.plan.value = view.plan_html(result.extra.get("plan", []), int(result.extra.get("total", 0)))
@@ -181,16 +185,13 @@ class DiagnosticsPage(w.VBox):
         else:
             self._show_safety(None, "")
 
-    def _goto(self, page: int) -> None:
-        if self.result is None:
-            return
-        rows = view.filter_findings(self.result.findings, self.level_filter.value, self.code_filter.value)
-        last = max(0, (len(rows) - 1) // view.PAGE_SIZE)
-        self.page_index = min(max(page, 0), last)
-        self.findings.value = view.findings_html(rows, self.page_index)
-        self.page_text.value = view.page_label(len(rows), self.page_index)
-        self.prev_button.disabled = self.page_index == 0
-        self.next_button.disabled = self.page_index >= last
+    @property
+    def page_index(self) -> int:
+        """The findings page shown (0-based)."""
+        return self.findings.page
+
+    def _filter(self) -> None:
+        self.findings.set_filters({"level": self.level_filter.value or "", "code": self.code_filter.value or ""})
 
     # --- duplicates ------------------------------------------------------------------------------------
     def _show_clusters(self) -> None:
@@ -215,7 +216,8 @@ class DiagnosticsPage(w.VBox):
             return
         cluster = self.clusters[idx]
         self.proposal = merge.propose(self.workspace, cluster)
-        self.cluster_detail.value = view.cluster_detail_html(cluster, self.proposal)
+        self.cluster_detail.value = (view.cluster_detail_html(cluster, self.proposal)
+                                     + cluster_evidence_html(cluster))
         self.accept_button.disabled = self.reject_button.disabled = False
 
     def _drop_current(self) -> None:

@@ -12,7 +12,6 @@ from ..findings import Finding
 from ..merge import FIELDS, MergeProposal
 from .format import download_link, esc, fr_int, fr_number
 
-PAGE_SIZE = 50
 LEVELS = ("erreur", "alerte", "succès")
 _LEVEL_CSS = {"erreur": "econn-erreur", "alerte": "econn-alerte", "succès": "econn-succes"}
 
@@ -52,31 +51,28 @@ def filter_findings(findings: list[Finding], level: str = "", code: str = "") ->
     return [f for f in findings if (not level or _level(f) == level) and (not code or f.code == code)]
 
 
-def findings_html(findings: list[Finding], page: int = 0) -> str:
-    """One page (``PAGE_SIZE`` rows) of the findings table."""
-    if not findings:
-        return "<p>Aucun constat.</p>"
-    rows = findings[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
-    body = []
-    for f in rows:
-        lv = _level(f)
-        where = " ".join(str(x) for x in (f.source, f"ligne {f.line}" if f.line else None) if x)
-        body.append(
-            f'<tr class="econn-finding" data-code="{esc(f.code)}" data-level="{esc(lv)}">'
-            f'<td><span class="econn-level {_LEVEL_CSS.get(lv, "")}">{esc(lv)}</span></td><td>{esc(f.code)}</td>'
-            f"<td>{esc(f.message)}</td><td>{esc(f.document or f.subject)}</td><td>{esc(f.value)}</td>"
-            f"<td>{esc(where)}</td><td class=\"econn-muted\">{esc(f.hint)}</td></tr>")
-    return ('<table class="econn-table econn-findings-table"><thead><tr><th>Niveau</th><th>Code</th><th>Constat</th>'
-            "<th>Document / objet</th><th>Valeur</th><th>Fichier</th><th>Conseil</th></tr></thead>"
-            f"<tbody>{''.join(body)}</tbody></table>")
+# The findings table is a paged DataTable (econn.ui.table): these are its columns, rows and cell HTML.
+FINDING_COLUMNS = [("level", "Niveau"), ("code", "Code"), ("message", "Constat"),
+                   ("object", "Document / objet"), ("value", "Valeur"), ("where", "Fichier"), ("hint", "Conseil")]
+FINDING_ROW_ATTRS = {"data-code": "code", "data-level": "level"}
 
 
-def page_label(total: int, page: int) -> str:
-    """« Lignes 1–50 sur 117 »."""
-    if not total:
-        return ""
-    start = page * PAGE_SIZE + 1
-    return f"Lignes {start}–{min(total, start + PAGE_SIZE - 1)} sur {fr_int(total)}"
+def findings_rows(findings: list[Finding]) -> list[dict[str, Any]]:
+    """One row per finding for :data:`FINDING_COLUMNS` (values raw: the table escapes them)."""
+    def where(f: Finding) -> str:
+        return " ".join(str(x) for x in (f.source, f"ligne {f.line}" if f.line else None) if x)
+    return [{"level": _level(f), "code": f.code, "message": f.message, "object": f.document or f.subject,
+             "value": f.value, "where": where(f), "hint": f.hint} for f in findings]
+
+
+def level_cell(text: str) -> str:
+    """The level badge around a cell's (already escaped) text."""
+    return f'<span class="econn-level {_LEVEL_CSS.get(text, "")}">{text}</span>'
+
+
+def hint_cell(text: str) -> str:
+    """The hint, greyed (``text`` already escaped)."""
+    return f'<span class="econn-muted">{text}</span>'
 
 
 def cluster_label(cluster: dict[str, Any]) -> str:

@@ -7,10 +7,10 @@ from typing import Any
 
 import ipywidgets as w
 
-from .. import connectors, history
+from .. import history
 from ..workspace import resolve_workspace
 from .charts import stacked_bars_svg
-from .common import MessagePanel, page_header
+from .common import MessagePanel, load_when_free, page_header
 from .format import esc, fr_int
 from .history_view import current_user, download_link, export_xlsx_bytes, table_html
 
@@ -40,8 +40,8 @@ class HistoryPage(w.VBox):
         self.frame: Any = None
         g = self.messages.guard
 
-        self.connector = w.Dropdown(description="Connecteur", options=[("Tous", "")], value="")
-        self.connector.add_class("econn-connector")
+        self.header = page_header("Historique", self.workspace, allow_all=True, include_hidden=True)
+        self.connector = self.header.connector      # the header's « Connecteur », kept across pages
         self.badges: dict[str, w.Button] = {}
         for level, css, _plural in _BADGES:
             b = _button("", f"econn-count-{css}")
@@ -102,9 +102,8 @@ class HistoryPage(w.VBox):
                             w.HBox([self.close_id, self.close_button]), self.justification])
         close_box.add_class("econn-close-box")
         self.children = [
-            page_header("Historique", self.workspace),
+            self.header,
             self.messages,
-            self.connector,
             w.HTML("<h3>Dernières 48 heures</h3>"),
             w.HBox([*self.badges.values(), self.open_count]),
             w.HTML("<h3>Volumes par jour</h3>"),
@@ -118,7 +117,7 @@ class HistoryPage(w.VBox):
             close_box,
             w.HBox([self.export_button, self.download]),
         ]
-        g(self.start)()
+        self.loaded = load_when_free(self.workspace, self.messages, self.start)
 
     # ------------------------------------------------------------------------------------------ data flow
 
@@ -129,8 +128,7 @@ class HistoryPage(w.VBox):
             months = history.retention_months(self.workspace)
             self.messages.info(f"{fr_int(purged)} ligne(s) d'historique de plus de {months} mois supprimée(s) "
                                "(durée de conservation).")
-        codes = [c.code for c in connectors.list_connectors(self.workspace)]
-        self.connector.options = [("Tous", ""), *[(c, c) for c in codes]]
+        self.connector.load()
         self.refresh_dashboard()
         self.refresh_table()
 

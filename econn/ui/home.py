@@ -9,7 +9,7 @@ import ipywidgets as w
 from ..overview import connector_overview, level_counts
 from ..trainer import is_demo, reset_demo
 from ..workspace import resolve_workspace
-from .common import MessagePanel, available_dashboards, css, page_header
+from .common import MessagePanel, available_dashboards, css, load_when_free, page_header
 from .format import esc, fr_date, fr_int
 
 _DOC_TYPES = {"commandes": "Commandes", "livraisons": "Livraisons"}
@@ -24,6 +24,8 @@ class HomePage(w.VBox):
         self.add_class("econn-home")
         self.workspace = resolve_workspace(workspace)
         self.messages = MessagePanel()
+        self.header = page_header("Synchro e-connecteur", self.workspace, home=True, allow_all=True)
+        self.connector = self.header.connector
         self.counts = w.HTML()
         self.counts.add_class("econn-counts")
         self.table = w.HTML()
@@ -32,38 +34,53 @@ class HomePage(w.VBox):
                                        layout=w.Layout(width="auto"))
         self.refresh_button.add_class("econn-refresh")
         self.refresh_button.on_click(self.messages.guard(lambda _b: self.refresh()))
-        links = "".join(
-            f'<li><a href="{esc(f)}">{esc(t)}</a> — <span class="econn-muted">{esc(d)}</span></li>'
-            for f, t, d in available_dashboards() if f != "00_accueil.ipynb"
-        )
-        self.links = w.HTML(f"<h3>Tableaux de bord</h3><ul>{links}</ul>")
+        self.links = w.HTML()
         self.links.add_class("econn-links")
-        children: list[w.Widget] = [
-            page_header("Synchro e-connecteur", self.workspace, home=True),
+        self._draw_links()
+        self.connector.observe(self.messages.guard(lambda _c: self._draw_links()), names="value")
+        self.trainer = css(w.VBox(layout=w.Layout(display="none")), "econn-trainer")
+        self.children = [
+            self.header,
             self.messages,
             w.HTML("<h3>Dernières 48 heures</h3>"),
             self.counts,
             w.HBox([w.HTML("<h3>Connecteurs</h3>"), self.refresh_button]),
             self.table,
             self.links,
+            self.trainer,
         ]
         self.reset_confirm: w.Checkbox | None = None
         self.reset_button: w.Button | None = None
+        # Nothing above read the store: the page shows even while another process holds it.
+        self.loaded = load_when_free(self.workspace, self.messages, self._first_load)
+
+    def _first_load(self) -> None:
+        self.connector.load()
         if is_demo(self.workspace):
-            self.reset_confirm = css(w.Checkbox(value=False, indent=False, layout=w.Layout(width="auto"),
-                                                description="Je confirme : toutes les modifications de la démo "
-                                                            "seront perdues"), "econn-demo-reset-confirm")
-            self.reset_button = css(w.Button(description="Réinitialiser la démo", icon="undo",
-                                             button_style="warning", layout=w.Layout(width="auto")),
-                                    "econn-demo-reset")
-            self.reset_button.on_click(self.messages.guard(lambda _b: self.reset_demo()))
-            box = css(w.VBox([w.HTML("<h3>Mode formateur</h3><p class=\"econn-muted\">Remet l'espace de "
-                                     "démonstration dans son état initial (données, correspondances, fichiers "
-                                     "en attente).</p>"),
-                              w.HBox([self.reset_confirm, self.reset_button])]), "econn-trainer")
-            children.append(box)
-        self.children = children
-        self.messages.guard(self.refresh)()
+            self._show_trainer()
+        self.refresh()
+
+    def _draw_links(self) -> None:
+        links = "".join(
+            f'<li><a href="{esc(self.header.link(f))}">{esc(t)}</a> — <span class="econn-muted">{esc(d)}</span></li>'
+            for f, t, d in available_dashboards() if f != "00_accueil.ipynb"
+        )
+        self.links.value = f"<h3>Tableaux de bord</h3><ul>{links}</ul>"
+
+    def _show_trainer(self) -> None:
+        """The « Mode formateur » box of a demo workspace."""
+        self.reset_confirm = css(w.Checkbox(value=False, indent=False, layout=w.Layout(width="auto"),
+                                            description="Je confirme : toutes les modifications de la démo "
+                                                        "seront perdues"), "econn-demo-reset-confirm")
+        self.reset_button = css(w.Button(description="Réinitialiser la démo", icon="undo",
+                                         button_style="warning", layout=w.Layout(width="auto")),
+                                "econn-demo-reset")
+        self.reset_button.on_click(self.messages.guard(lambda _b: self.reset_demo()))
+        self.trainer.children = [
+            w.HTML("<h3>Mode formateur</h3><p class=\"econn-muted\">Remet l'espace de démonstration dans son "
+                   "état initial (données, correspondances, fichiers en attente).</p>"),
+            w.HBox([self.reset_confirm, self.reset_button])]
+        self.trainer.layout.display = ""
 
     def reset_demo(self) -> None:
         """« Réinitialiser la démo »: only once the confirmation box is ticked."""

@@ -13,14 +13,13 @@ import ipywidgets as w
 from ..dialect import Dialect
 from ..errors import LoaderError
 from ..sniffer import sniff
-from ..workspace import resolve_workspace
-from .common import MessagePanel, page_header, css
+from ..workspace import connector_dir, resolve_workspace
+from .common import MessagePanel, css, load_when_free, page_header
 from .format import esc, fr_int
 from .reception_data import (
     ConnectorInfo,
     LoadSummary,
     connector_files,
-    list_connectors,
     load_summary,
     override,
 )
@@ -31,9 +30,11 @@ from .reception_view import (
     ENCODINGS,
     counts_html,
     dialect_html,
-    rejects_html,
+    rejects_table,
     sample_html,
-    skipped_html,
+    show_rejects,
+    show_skipped,
+    skipped_table,
 )
 
 __all__ = ["ReceptionPage"]
@@ -71,8 +72,8 @@ class ReceptionPage(w.VBox):
         self._full = False
         guard = self.messages.guard
 
-        self.connector = css(w.Dropdown(description="Connecteur", layout=w.Layout(width="22em")),
-                              "econn-connector")
+        self.header = page_header("Réception", self.workspace)
+        self.connector = self.header.connector      # the header's « Connecteur », kept across pages
         self.file = css(w.Dropdown(description="Fichier", layout=w.Layout(width="28em")), "econn-file")
         self.load_button = css(w.Button(description="Charger le fichier", icon="folder-open",
                                          button_style="primary", layout=_auto()), "econn-load")
@@ -91,8 +92,8 @@ class ReceptionPage(w.VBox):
         self.full_button = css(w.Button(description="Lire tout le fichier", icon="book", layout=_auto()),
                                 "econn-load-full")
         self.sample = css(w.HTML(), "econn-sample")
-        self.rejects = css(w.HTML(), "econn-rejects")
-        self.skipped = css(w.HTML(), "econn-skipped")
+        self.rejects = rejects_table(self.messages)      # paged: every reject stays reachable
+        self.skipped = skipped_table(self.messages)
         self.mapping = MappingEditor(self.workspace, self.messages, FLOW)
         self.details = css(w.VBox([
             self.dialect_view,
@@ -105,10 +106,10 @@ class ReceptionPage(w.VBox):
                                     self._selected_or_none, self._after_integration)
 
         self.children = [
-            page_header("Réception", self.workspace),
+            self.header,
             self.messages,
             w.HTML("<h3>Fichier reçu</h3>"),
-            w.HBox([self.connector, self.file, self.load_button]),
+            w.HBox([self.file, self.load_button]),
             self.progress_box,
             self.details,
             self.steps,
@@ -118,23 +119,20 @@ class ReceptionPage(w.VBox):
         self.full_button.on_click(lambda _b: self.load_full())
         self.connector.observe(guard(lambda _c: self.refresh_files()), "value")
         self.file.observe(guard(lambda _c: self._clear_result()), "value")
-        guard(self.refresh_connectors)()
+        self.loaded = load_when_free(self.workspace, self.messages, self.refresh_connectors)
 
     # --- choosing the file -------------------------------------------------------------------
 
     def refresh_connectors(self) -> None:
         """List the visible connectors (code — partner) and the pending files of the selected one."""
-        self.connectors = {c.code: c for c in list_connectors(self.workspace)}
-        if not self.connectors:
-            self.connector.options = []
-            self.refresh_files()
-            self.messages.info("Aucun connecteur paramétré dans cet espace de travail.")
-            return
-        current = self.connector.value
-        self.connector.options = [(f"{c.code} — {c.partner}", c.code) for c in self.connectors.values()]
-        # ipywidgets 8 leaves a Dropdown without selection when its options change: choose one.
-        self.connector.value = current if current in self.connectors else next(iter(self.connectors))
+        ws = self.workspace
+        self.connectors = {c.code: ConnectorInfo(c.code, c.partner, c.import_dir,
+                                                 connector_dir(ws, c.import_dir, c.code, "import"),
+                                                 c.file_encoding, c.file_delimiter)
+                           for c in self.connector.load().values()}
         self.refresh_files()
+        if not self.connectors:
+            self.messages.info("Aucun connecteur paramétré dans cet espace de travail.")
 
     def refresh_files(self) -> None:
         """List the ``*.csv`` waiting in the selected connector's import folder."""
@@ -263,15 +261,17 @@ class ReceptionPage(w.VBox):
         self.counts.value = counts_html(s)
         _hide(self.full_button, not s.partial)
         self.sample.value = sample_html(s)
-        self.rejects.value = rejects_html(s)
-        self.skipped.value = skipped_html(s)
+        show_rejects(self.rejects, s)
+        show_skipped(self.skipped, s)
         _hide(self.details, False)
 
     def _clear_result(self) -> None:
         self.result = None
         if not self._refreshing:
             self.steps.clear()
-        for view in (self.dialect_view, self.counts, self.sample, self.rejects, self.skipped):
+        for view in (self.dialect_view, self.counts, self.sample):
             view.value = ""
+        self.rejects.clear()
+        self.skipped.clear()
         self.mapping.clear()
         _hide(self.details, True)

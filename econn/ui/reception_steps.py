@@ -14,27 +14,32 @@ from pathlib import Path
 import ipywidgets as w
 
 from .. import correspondences
+from ..diagnostics.chart_data import sum_counts
 from ..errors import EconnError
 from ..findings import Finding
 from ..reception import FileAnalysis, analyze, integrate
+from .charts_domain import reception_documents_svg
 from .common import MessagePanel, css
-from .format import esc
+from .format import esc, fr_amount
 from .reception_steps_view import (
+    DOCUMENT_COLUMNS,
     DOMAIN_FR,
+    FINDING_COLUMNS,
     LEVELS_FR,
+    TIERS_COLUMNS,
     Unknown,
     articles_html,
     counts_line,
-    documents_html,
+    documents_rows,
     download_html,
-    filter_findings,
-    findings_html,
+    findings_rows,
     findings_xlsx,
     report_html,
-    tiers_html,
     tiers_names,
+    tiers_rows,
     unknowns,
 )
+from .table import DataTable
 
 __all__ = ["ReceptionSteps", "LEAVE", "UNDECIDED", "CREATE"]
 
@@ -78,8 +83,13 @@ class ReceptionSteps(w.VBox):
             self.corr_rows, self.corr_ok]), "econn-corr-modal")
         self.recap_counts = css(w.HTML(), "econn-recap-counts-box")
         self.recap_articles = css(w.HTML(), "econn-recap-articles")
-        self.recap_documents = css(w.HTML(), "econn-recap-documents")
-        self.recap_tiers = css(w.HTML(), "econn-recap-tiers")
+        # paged tables: a big file has thousands of documents, tiers and findings (issue #9)
+        self.recap_documents = DataTable(DOCUMENT_COLUMNS, title="Documents", empty_text="Aucun document.",
+                                         filters=[("state", "État")], formats={"ttc": fr_amount},
+                                         css_class="econn-recap-documents", messages=messages)
+        self.recap_tiers = DataTable(TIERS_COLUMNS, title="Tiers", empty_text="",
+                                     filters=[("status", "Statut")], css_class="econn-recap-tiers",
+                                     messages=messages)
         self.homonyms_box = css(w.VBox(), "econn-homonyms")
         self.recap = css(w.VBox([
             w.HTML("<h3>Récapitulatif des données à recevoir</h3>"), self.recap_counts, self.recap_articles,
@@ -93,7 +103,9 @@ class ReceptionSteps(w.VBox):
                                    "econn-findings-level")
         self.findings_code = css(w.Dropdown(description="Code", options=[("Tous", "")], value=""),
                                   "econn-findings-code")
-        self.findings_table = css(w.HTML(), "econn-findings-table")
+        self.findings_table = DataTable(FINDING_COLUMNS, empty_text="Aucun constat.",
+                                        noun=("constat(s)", "constat(s)"), css_class="econn-findings-table",
+                                        messages=messages)
         self.export_button = css(w.Button(description="Exporter en Excel", icon="file-excel-o",
                                            layout=w.Layout(width="auto")), "econn-findings-export")
         self.download = css(w.HTML(), "econn-findings-download")
@@ -119,9 +131,10 @@ class ReceptionSteps(w.VBox):
         self.files, self.integrated, self.unknowns = [], False, []
         self.corr_choices, self.homonym_choices = {}, {}
         self.corr_rows.children, self.homonyms_box.children = (), ()
-        for view in (self.recap_counts, self.recap_articles, self.recap_documents, self.recap_tiers, self.report,
-                     self.findings_table, self.download):
+        for view in (self.recap_counts, self.recap_articles, self.report, self.download):
             view.value = ""
+        for table in (self.recap_documents, self.recap_tiers, self.findings_table):
+            table.clear()
         for box in (self.corr_modal, self.recap, self.integrate_box, self.report, self.findings):
             _hide(box, True)
 
@@ -202,10 +215,11 @@ class ReceptionSteps(w.VBox):
     # --- recap and homonyms ---------------------------------------------------------------------
 
     def _show_recap(self) -> None:
-        self.recap_counts.value = counts_line(self.files)
+        # The documents' share chart sits under the counts, above the articles and documents tables.
+        self.recap_counts.value = counts_line(self.files) + reception_documents_svg(self.files)
         self.recap_articles.value = articles_html(self.files)
-        self.recap_documents.value = documents_html(self.files)
-        self.recap_tiers.value = tiers_html(self.files)
+        self.recap_documents.set_data(documents_rows(self.files))
+        self.recap_tiers.set_data(tiers_rows(self.files))
         homonyms = [t for fa in self.files for t in fa.tiers if t.status == "homonym"]
         names = tiers_names(self.workspace, sorted({c for t in homonyms for c in t.candidates}))
         rows = []
@@ -266,8 +280,8 @@ class ReceptionSteps(w.VBox):
         self.report.value = report_html(files)
         _hide(self.report, False)
         _hide(self.corr_modal, True)
-        self.recap_counts.value = counts_line(files)
-        self.recap_documents.value = documents_html(files)
+        self.recap_counts.value = counts_line(files) + reception_documents_svg(files)
+        self.recap_documents.set_data(documents_rows(files))
         self.homonyms_box.children = ()
         self.homonym_choices = {}
         self._show_findings_filters()
@@ -283,10 +297,12 @@ class ReceptionSteps(w.VBox):
         return [f for fa in self.files for f in fa.findings]
 
     def shown_findings(self) -> list[Finding]:
-        """The findings the level and code filters keep."""
-        return filter_findings(self.all_findings(), self.findings_level.value or "", self.findings_code.value or "")
+        """The findings the table shows (level, code and text filters), in its order."""
+        items = self.all_findings()
+        return [items[i] for i in self.findings_table.positions()]
 
     def _show_findings_filters(self) -> None:
+        self.findings_table.set_data(findings_rows(self.all_findings()))
         codes = sorted({f.code for f in self.all_findings()})
         current = self.findings_code.value
         self.findings_code.options = [("Tous", ""), *[(c, c) for c in codes]]
@@ -296,11 +312,9 @@ class ReceptionSteps(w.VBox):
         _hide(self.findings, False)
 
     def show_findings(self) -> None:
-        """Redraw the findings table with the current filters."""
-        items = self.shown_findings()
-        total = len(self.all_findings())
-        self.findings_table.value = (f"<div class='econn-muted'>{len(items)} constat(s) sur {total}</div>"
-                                     + findings_html(items))
+        """Filter the findings table by the chosen level and code."""
+        self.findings_table.set_filters({"level": self.findings_level.value or "",
+                                         "code": self.findings_code.value or ""})
 
     def export_findings(self) -> bytes:
         """« Exporter en Excel »: the filtered findings as .xlsx, offered as a download link in the page."""
@@ -308,7 +322,7 @@ class ReceptionSteps(w.VBox):
         if not items:
             self.messages.info("Aucun constat à exporter.")
             return b""
-        data = findings_xlsx(items)
+        data = findings_xlsx(items, documents=sum_counts(fa.counts() for fa in self.files))
         stem = self.files[0].file.stem if self.files else "reception"
         name = f"constats_{stem}_{dt.datetime.now():%Y%m%d_%H%M%S}.xlsx"
         self.download.value = download_html(data, name)

@@ -1,11 +1,13 @@
 """Reception page, steps 2–3: the data the widgets show (unknown values, labels, findings) and its HTML.
 
-Everything read from a file goes through :func:`esc` (directly or via :func:`html_table`).
+Everything read from a file goes through :func:`esc` (directly, via :func:`html_table` or in the
+:class:`~econn.ui.table.DataTable` that shows the rows built here).
 """
 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -95,12 +97,20 @@ def tiers_names(ws: Path, codes: list[str]) -> dict[str, str]:
 
 # --- recap ---------------------------------------------------------------------------------------
 
-def _doc_findings(fa: FileAnalysis, number: str) -> list[Finding]:
-    return [f for f in fa.findings if f.document == number]
+def errors_by_document(fa: FileAnalysis) -> dict[str, list[Finding]]:
+    """The erreur findings of each document, in one pass (a big file has thousands of both)."""
+    out: dict[str, list[Finding]] = {}
+    for f in fa.findings:
+        if f.document and f.level == Level.ERREUR:
+            out.setdefault(f.document, []).append(f)
+    return out
 
 
-def status_fr(fa: FileAnalysis, d: DocumentRecap) -> str:
-    """« Nouveau document », « Déjà intégré », « Bloqué : COR-ART « ARRO » », « En attente : homonyme »…"""
+def status_fr(fa: FileAnalysis, d: DocumentRecap, errors: Mapping[str, list[Finding]] | None = None) -> str:
+    """« Nouveau document », « Déjà intégré », « Bloqué : COR-ART « ARRO » », « En attente : homonyme »…
+
+    ``errors`` is :func:`errors_by_document` of ``fa``, built once by callers that ask for many documents.
+    """
     if d.status == NEW:
         return "Nouveau document"
     if d.status == EXISTING:
@@ -109,8 +119,8 @@ def status_fr(fa: FileAnalysis, d: DocumentRecap) -> str:
         return f"Intégré (n° GC {d.gc_number})"
     if d.status == WAITING:
         return "En attente : homonyme" if "COR-CLI-HOMO" in d.codes else "En attente : " + ", ".join(d.codes)
-    errors = [f for f in _doc_findings(fa, d.number) if f.level == Level.ERREUR]
-    why = ", ".join(dict.fromkeys(f"{f.code} « {f.value} »" if f.value else f.code for f in errors))
+    found = (errors if errors is not None else errors_by_document(fa)).get(d.number, [])
+    why = ", ".join(dict.fromkeys(f"{f.code} « {f.value} »" if f.value else f.code for f in found))
     return f"Bloqué : {why or ', '.join(d.codes)}"
 
 
@@ -146,15 +156,22 @@ def articles_html(files: list[FileAnalysis]) -> str:
         data, [("value", "Référence"), ("state", "État"), ("docs", "Document(s)")])
 
 
-def documents_html(files: list[FileAnalysis]) -> str:
-    """Documents table: numéro, client, montant TTC, règlement, statut."""
-    rows = [{"number": d.number, "name": d.name, "ttc": fr_amount(d.total_ttc), "payment": d.payment,
-             "status": status_fr(fa, d)} for fa in files for d in fa.documents]
-    if not rows:
-        return '<div class="econn-muted">Aucun document.</div>'
-    return "<h4>Documents</h4>" + html_table(rows, [("number", "Numéro"), ("name", "Client"),
-                                                     ("ttc", "Montant TTC"), ("payment", "Règlement"),
-                                                     ("status", "Statut")])
+DOCUMENT_COLUMNS = [("number", "Numéro"), ("name", "Client"), ("ttc", "Montant TTC"),
+                    ("payment", "Règlement"), ("status", "Statut")]
+DOC_STATE_FR = {NEW: "Nouveau", EXISTING: "Déjà intégré", BLOCKED: "Bloqué", WAITING: "En attente",
+                INTEGRATED: "Intégré"}
+
+
+def documents_rows(files: list[FileAnalysis]) -> list[dict[str, Any]]:
+    """Documents table rows: numéro, client, montant TTC (a number: format with :func:`fr_amount`),
+    règlement, statut, and ``state`` (the status in one word, for the « État » filter)."""
+    rows = []
+    for fa in files:
+        errors = errors_by_document(fa)
+        rows += [{"number": d.number, "name": d.name, "ttc": d.total_ttc, "payment": d.payment,
+                  "status": status_fr(fa, d, errors), "state": DOC_STATE_FR.get(d.status, d.status)}
+                 for d in fa.documents]
+    return rows
 
 
 TIERS_STATUS_FR = {"match": "Reconnu", "create": "À créer", "homonym": "Homonyme : à décider"}
@@ -166,13 +183,8 @@ def tiers_rows(files: list[FileAnalysis]) -> list[dict[str, Any]]:
              "gc": t.gc_code, "reason": t.reason} for fa in files for t in fa.tiers]
 
 
-def tiers_html(files: list[FileAnalysis]) -> str:
-    """Tiers table: code externe, nom, statut, tiers GC, motif."""
-    rows = tiers_rows(files)
-    if not rows:
-        return ""
-    return "<h4>Tiers</h4>" + html_table(rows, [("key", "Code externe"), ("name", "Nom"), ("status", "Statut"),
-                                                 ("gc", "Tiers GC"), ("reason", "Motif")])
+TIERS_COLUMNS = [("key", "Code externe"), ("name", "Nom"), ("status", "Statut"), ("gc", "Tiers GC"),
+                 ("reason", "Motif")]
 
 
 # --- report --------------------------------------------------------------------------------------
@@ -195,8 +207,9 @@ def report_html(files: list[FileAnalysis]) -> str:
                                     [("number", "Numéro"), ("gc", "N° GC"), ("name", "Client"),
                                      ("ttc", "Montant TTC")], "econn-table econn-report-done"))
         if left:
+            errors = errors_by_document(fa)
             parts.append("<div>Non intégré(s) :</div>" + html_table(
-                [{"number": d.number, "why": status_fr(fa, d)} for d in left],
+                [{"number": d.number, "why": status_fr(fa, d, errors)} for d in left],
                 [("number", "Numéro"), ("why", "Motif")], "econn-table econn-report-left"))
         if fa.renamed_to is not None:
             text = f"Le fichier a été renommé {fa.renamed_to.name} (.bak) : tout est intégré."
@@ -216,18 +229,22 @@ def filter_findings(items: list[Finding], level: str = "", code: str = "") -> li
     return [f for f in items if (not level or f.level.value == level) and (not code or f.code == code)]
 
 
-def findings_html(items: list[Finding]) -> str:
-    """The findings table (all cells escaped)."""
-    if not items:
-        return '<div class="econn-muted">Aucun constat.</div>'
-    rows = [{**f.to_dict(), "line": f.line if f.line is not None else ""} for f in items]
-    return html_table(rows, FINDING_COLUMNS)
+def findings_rows(items: list[Finding]) -> list[dict[str, Any]]:
+    """The findings table rows (:data:`FINDING_COLUMNS`), level as its French word."""
+    return [{"code": f.code, "level": f.level.value, "message": f.message, "hint": f.hint, "line": f.line,
+             "document": f.document, "column": f.column, "value": f.value} for f in items]
 
 
-def findings_xlsx(items: list[Finding], name: str = "reception") -> bytes:
-    """The findings as an .xlsx workbook (text cells neutralised by :func:`write_report`)."""
+def findings_xlsx(items: list[Finding], name: str = "reception",
+                  documents: dict[str, int] | None = None) -> bytes:
+    """The findings as an .xlsx workbook (text cells neutralised by :func:`write_report`).
+
+    ``documents`` (documents per status) adds the documents' share chart to the summary sheet.
+    """
+    extra: dict[str, Any] = {"documents": documents} if documents else {}
     with tempfile.TemporaryDirectory() as tmp:
-        path = write_report(DiagnosticResult(name=name, findings=list(items)), Path(tmp) / "constats.xlsx")
+        path = write_report(DiagnosticResult(name=name, findings=list(items), extra=extra),
+                            Path(tmp) / "constats.xlsx")
         return path.read_bytes()
 
 

@@ -1,15 +1,21 @@
-"""HTML for the reception page: detected format, counts, first rows, rejected and skipped lines.
+"""HTML for the reception page: detected format, counts, first rows; tables of rejected and skipped lines.
 
-Every value read from a client file goes through :func:`~econn.ui.format.esc`.
+Every value read from a client file goes through :func:`~econn.ui.format.esc`. Rejected and skipped
+lines are paged :class:`~econn.ui.table.DataTable` widgets: a wrong delimiter can reject every line of a
+100,000-line file, and each one stays reachable page by page.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..dialect import Dialect
 from .format import esc, fr_int, fr_number, html_table
 from .reception_data import ConnectorInfo, LoadSummary
+from .table import DataTable
 
-MAX_LISTED = 200   # rejected / skipped lines listed on the page (a wrong delimiter can reject every line)
+if TYPE_CHECKING:
+    from .common import MessagePanel
 
 DELIMITERS: list[tuple[str, str]] = [
     ("« ; » point-virgule", ";"),
@@ -24,7 +30,7 @@ _DATE_PARTS = {"%d": "jj", "%m": "mm", "%Y": "aaaa", "%y": "aa", "%H": "hh", "%M
 
 SCROLL = '<div style="overflow-x:auto; max-width:100%">{}</div>'
 _NOWRAP = "<style>.econn-sample td { white-space: nowrap; }</style>"
-_CELL = '<td><code style="white-space:pre-wrap; word-break:break-all">{}</code></td>'
+_CODE = '<code style="white-space:pre-wrap; word-break:break-all">{}</code>'
 
 
 def delimiter_label(delimiter: str) -> str:
@@ -97,30 +103,28 @@ def sample_html(s: LoadSummary) -> str:
     return _NOWRAP + title + SCROLL.format(html_table(s.sample, columns))
 
 
-def _more(total: int) -> str:
-    return (f'<p class="econn-muted">… et {fr_int(total - MAX_LISTED)} autre(s) non affichée(s).</p>'
-            if total > MAX_LISTED else "")
+def rejects_table(messages: MessagePanel | None = None) -> DataTable:
+    """The rejected lines' table (``.econn-rejects``): line number, reason, raw text shown literally."""
+    return DataTable([("line", "Ligne"), ("reason", "Motif"), ("raw", "Texte brut")], title="Lignes rejetées",
+                     heading="h3", empty_text="Aucune ligne rejetée.", cell_html={"raw": _CODE.format},
+                     row_class="econn-reject", css_class="econn-rejects", messages=messages)
 
 
-def rejects_html(s: LoadSummary) -> str:
-    """Rejected lines: line number, reason, raw text (escaped, shown literally)."""
-    if not s.rejects:
-        return "<h3>Lignes rejetées</h3><p>Aucune ligne rejetée.</p>"
-    body = "".join(
-        f'<tr class="econn-reject"><td>{r.line}</td><td>{esc(r.reason)}</td>{_CELL.format(esc(r.raw))}</tr>'
-        for r in s.rejects[:MAX_LISTED])
-    return (f"<h3>Lignes rejetées ({fr_int(len(s.rejects))})</h3>" + SCROLL.format(
-        '<table class="econn-table"><thead><tr><th>Ligne</th><th>Motif</th><th>Texte brut</th></tr></thead>'
-        f"<tbody>{body}</tbody></table>") + _more(len(s.rejects)))
+def show_rejects(table: DataTable, s: LoadSummary) -> None:
+    """Every rejected line of ``s`` in ``table``, page by page."""
+    rows = [{"line": r.line, "reason": r.reason, "raw": r.raw} for r in s.rejects]
+    table.set_data(rows, title=f"Lignes rejetées ({fr_int(len(rows))})" if rows else "Lignes rejetées")
 
 
-def skipped_html(s: LoadSummary) -> str:
-    """Lines that are not records: preamble, blank lines, footer."""
-    if not s.skipped:
-        return "<h3>Lignes ignorées</h3><p>Aucune ligne ignorée (ni préambule, ni ligne vide, ni pied).</p>"
-    body = "".join(
-        f'<tr class="econn-skip"><td>{k.line}</td><td>{esc(_SKIP_KINDS.get(k.kind, k.kind))}</td>'
-        f"{_CELL.format(esc(k.raw))}</tr>" for k in s.skipped[:MAX_LISTED])
-    return (f"<h3>Lignes ignorées ({fr_int(len(s.skipped))})</h3>" + SCROLL.format(
-        '<table class="econn-table"><thead><tr><th>Ligne</th><th>Type</th><th>Texte</th></tr></thead>'
-        f"<tbody>{body}</tbody></table>") + _more(len(s.skipped)))
+def skipped_table(messages: MessagePanel | None = None) -> DataTable:
+    """The skipped lines' table (``.econn-skipped``): preamble, blank lines, footer."""
+    return DataTable([("line", "Ligne"), ("kind", "Type"), ("raw", "Texte")], title="Lignes ignorées",
+                     heading="h3", empty_text="Aucune ligne ignorée (ni préambule, ni ligne vide, ni pied).",
+                     filters=[("kind", "Type")], cell_html={"raw": _CODE.format}, row_class="econn-skip",
+                     css_class="econn-skipped", messages=messages)
+
+
+def show_skipped(table: DataTable, s: LoadSummary) -> None:
+    """Every skipped line of ``s`` in ``table``, page by page."""
+    rows = [{"line": k.line, "kind": _SKIP_KINDS.get(k.kind, k.kind), "raw": k.raw} for k in s.skipped]
+    table.set_data(rows, title=f"Lignes ignorées ({fr_int(len(rows))})" if rows else "Lignes ignorées")

@@ -10,7 +10,7 @@ import ipywidgets as w
 from .. import connectors, send
 from ..connectors import ConnectorSettings, ConnectorValidationError
 from ..workspace import resolve_workspace
-from .common import MessagePanel, page_header
+from .common import MessagePanel, load_when_free, page_header
 from .format import esc, fr_int
 from .history_view import current_user
 from .settings_view import ConnectorWizard
@@ -44,8 +44,8 @@ class SettingsPage(w.VBox):
 
         self.table = w.HTML()
         self.table.add_class("econn-connector-list")
-        self.selector = w.Dropdown(description="Connecteur", options=[])
-        self.selector.add_class("econn-connector")
+        self.header = page_header("Paramétrage", self.workspace, include_hidden=True)
+        self.selector = self.header.connector      # the header's « Connecteur », kept across pages
         self.new_button = _button("Créer un nouveau connecteur", "econn-new", "plus", "primary")
         self.edit_button = _button("Modifier", "econn-edit", "pencil")
         self.duplicate_code = w.Text(placeholder="Nouveau code", layout=w.Layout(width="12em"))
@@ -83,13 +83,13 @@ class SettingsPage(w.VBox):
         self.send_button.on_click(g(lambda _b: self.do_send()))
 
         actions = w.VBox([
-            w.HBox([self.selector, self.new_button, self.edit_button]),
+            w.HBox([self.new_button, self.edit_button]),
             w.HBox([self.duplicate_code, self.duplicate_button]),
             w.HBox([self.delete_confirm, self.delete_force, self.delete_button]),
         ])
         actions.add_class("econn-connector-actions")
         self.children = [
-            page_header("Paramétrage", self.workspace),
+            self.header,
             self.messages,
             w.HTML("<h3>Liste des connecteurs</h3>"),
             self.table,
@@ -98,7 +98,7 @@ class SettingsPage(w.VBox):
             self.send_box,
         ]
         _show(self.wizard, False)
-        g(self.refresh)()
+        self.loaded = load_when_free(self.workspace, self.messages, self.refresh)
 
     # ------------------------------------------------------------------------------------------ list
 
@@ -118,10 +118,7 @@ class SettingsPage(w.VBox):
                                 f"<tbody>{body}</tbody></table>")
         else:
             self.table.value = "<p>Aucun connecteur paramétré : créez-en un.</p>"
-        codes = [r["code"] for r in rows]
-        current = select or self.selector.value
-        self.selector.options = codes
-        self.selector.value = current if current in codes else (codes[0] if codes else None)
+        self.selector.load(select=select)
         self.refresh_send()
 
     # ------------------------------------------------------------------------------------------ wizard

@@ -18,7 +18,7 @@ import ipywidgets as w
 from .. import store
 from ..overview import connector_overview, level_counts
 from ..workspace import connector_dir, resolve_workspace
-from .common import MessagePanel, css, page_header
+from .common import MessagePanel, css, load_when_free, page_header
 from .format import esc, fr_int
 
 Figures = list[tuple[str, str]]
@@ -209,8 +209,10 @@ class TourPage(w.VBox):
                                "econn-tour-next")
         self.prev_button.on_click(self.messages.guard(lambda _b: self.go(self.index - 1)))
         self.next_button.on_click(self.messages.guard(lambda _b: self.go(self.index + 1)))
+        self.header = page_header("Visite guidée", self.workspace, allow_all=True)
+        self.header.connector.observe(self.messages.guard(lambda _c: self._draw_link()), names="value")
         self.children = [
-            page_header("Visite guidée", self.workspace),
+            self.header,
             self.messages,
             self.counter,
             self.body,
@@ -218,7 +220,15 @@ class TourPage(w.VBox):
             self.link,
             w.HBox([self.prev_button, self.next_button]),
         ]
-        self.messages.guard(self.go)(0)
+        self.loaded = load_when_free(self.workspace, self.messages, self._start)
+
+    def _start(self) -> None:
+        self.header.connector.load()
+        self.go(0)
+
+    def _draw_link(self) -> None:
+        target, label = self.step.link
+        self.link.value = f'<p>Pour le faire : <a href="{esc(self.header.link(target))}">{esc(label)}</a></p>'
 
     @property
     def step(self) -> Step:
@@ -230,7 +240,7 @@ class TourPage(w.VBox):
         s = self.step
         self.counter.value = f"<b>Étape {self.index + 1} / {len(STEPS)}</b> — {esc(s.title)}"
         self.body.value = f"<h2>{esc(s.title)}</h2><p>{s.text}</p>"
-        self.link.value = f'<p>Pour le faire : <a href="{esc(s.link[0])}">{esc(s.link[1])}</a></p>'
+        self._draw_link()
         self.prev_button.disabled = self.index == 0
         self.next_button.disabled = self.index == len(STEPS) - 1
         self.figures.value = ""

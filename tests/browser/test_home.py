@@ -44,3 +44,29 @@ def test_refresh_sees_a_new_pending_file(page, voila_server) -> None:  # type: i
     finally:
         new.unlink()
     problems.assert_clean()
+
+
+def test_connector_choice_follows_the_links(page, voila_server) -> None:  # type: ignore[no-untyped-def]
+    """The header's connector travels in the links (?connecteur=), breadcrumbs included (issue #9)."""
+    pg, problems = page
+    selector = ".econn-header-connector select"
+    open_dashboard(pg, voila_server, "01_reception.ipynb?connecteur=FACIL", ".econn-reception .econn-load")
+    pg.wait_for_function("s => !document.querySelector(s).disabled", arg=selector, timeout=20000)
+    assert pg.locator(selector).input_value().startswith("FACIL")
+    assert pg.locator(".econn-connector select").count() == 1          # one « Connecteur », in the header
+    crumb = pg.locator(".econn-breadcrumbs a")
+    assert crumb.get_attribute("href") == "00_accueil.ipynb?connecteur=FACIL"
+    pg.locator(selector).select_option(label=pg.locator(f"{selector} option", has_text="CSV").first.inner_text())
+    pg.wait_for_function("() => document.querySelector('.econn-breadcrumbs a').href.endsWith('connecteur=CSV')",
+                         timeout=20000)
+    crumb.click()
+    pg.wait_for_selector(".econn-home .econn-connectors table", state="visible", timeout=60000)
+    pg.wait_for_function("s => !document.querySelector(s).disabled", arg=selector, timeout=20000)
+    assert pg.locator(selector).input_value().startswith("CSV")
+    pg.locator('.econn-links a[href="04_historique.ipynb?connecteur=CSV"]').click()
+    pg.wait_for_selector(".econn-history .econn-history-table table", state="visible", timeout=60000)
+    assert pg.locator(selector).input_value().startswith("CSV")
+    pg.wait_for_function("() => { const rows = [...document.querySelectorAll('tr.econn-history-row')];"
+                         " return rows.length > 0 && rows.every(r => r.cells[1].innerText.trim() === 'CSV'); }",
+                         timeout=20000)
+    problems.assert_clean()

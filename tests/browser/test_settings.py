@@ -56,7 +56,8 @@ def test_send_writes_files(page, voila_server) -> None:  # type: ignore[no-untyp
     out.mkdir(exist_ok=True)
     open_dashboard(pg, voila_server, "06_parametrage.ipynb", ".econn-settings .econn-send-box .econn-send-recap table",
                    timeout_ms=WAIT)
-    pg.locator(".econn-connector select").select_option(label="FACIL")
+    pg.locator(".econn-connector select").select_option(label=pg.locator(
+        ".econn-connector select option", has_text="FACIL —").first.inner_text())
     pg.wait_for_function("() => document.querySelector('.econn-send-box').innerText.includes('FACIL')",
                          timeout=WAIT)
     pg.wait_for_function("() => document.querySelector('.econn-send-dir input').value.includes('FACIL')",
