@@ -18,14 +18,17 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from econn import store
 
 ROOT = Path(__file__).resolve().parent.parent
 CSV_IMPORT = Path("connecteurs") / "CSV" / "import"
-FACIL_FILE = Path("connecteurs") / "FACIL" / "import" / "livraisons_20261122.csv"
-PURGE_NOW = dt.datetime(2026, 11, 23, 12, 0)     # the demo history spans 2026-06 … 2026-11: cut-off 2026-09-23
+FACIL_IMPORT = Path("connecteurs") / "FACIL" / "import"
+# The demo is built for the real today: its history spans the last months, its files are named by date.
+PURGE_NOW = dt.datetime.combine(dt.date.today(), dt.time(12, 0))
+PURGE_CUTOFF = (pd.Timestamp(PURGE_NOW) - pd.DateOffset(months=2)).to_pydatetime()   # 2-month retention
 
 
 def _gen() -> Any:
@@ -89,8 +92,8 @@ def prepare(ws: Path, *, lines: int, seed: int, n_errors: int) -> dict[str, Any]
     _gen().generate(ws, src, lines=lines, seed=seed, prefix=f"C{seed}X")
     from econn import history
 
-    recent = dt.datetime(2026, 11, 20, 10, 0)
-    old = dt.datetime(2026, 3, 1, 10, 0)        # older than the purge cut-off: must survive while open
+    recent = PURGE_NOW - dt.timedelta(days=3, hours=2)
+    old = PURGE_NOW - dt.timedelta(days=270)    # older than the purge cut-off: must survive while open
     to_close = [history.add(ws, "CSV", "erreur", "erreur", occurred_at=recent, code="TEST-CONC",
                             message=f"erreur à fermer {k}") for k in range(n_errors)]
     old_open = [history.add(ws, "FACIL", "erreur", "erreur", occurred_at=old, code="TEST-CONC",
@@ -99,7 +102,9 @@ def prepare(ws: Path, *, lines: int, seed: int, n_errors: int) -> dict[str, Any]
         open_before = {r[0] for r in con.execute(
             "SELECT id FROM history WHERE level = 'erreur' AND closed_at IS NULL").fetchall()}
         facil_before = con.execute("SELECT count(*) FROM documents WHERE connector = 'FACIL'").fetchall()[0][0]
-    return {"src": src, "prefix": f"C{seed}X", "expected": _file_lines(src), "to_close": to_close,
+    facil = sorted((ws / FACIL_IMPORT).glob("livraisons_*.csv"))
+    assert len(facil) == 1, f"the demo should have one FACIL delivery file: {facil}"
+    return {"facil": facil[0], "src": src, "prefix": f"C{seed}X", "expected": _file_lines(src), "to_close": to_close,
             "old_open": old_open, "open_before": open_before, "facil_before": facil_before}
 
 
@@ -109,7 +114,7 @@ def run_round(ws: Path, *, lines: int = 1500, seed: int = 11, n_mappings: int = 
     p = prepare(ws, lines=lines, seed=seed, n_errors=n_errors)
     os.environ["ECONN_LOCK_TIMEOUT"] = "300"     # inherited by the spawned children
     ctx = mp.get_context("spawn")
-    facil = ws / FACIL_FILE
+    facil = p["facil"]
     jobs: list[tuple[Any, tuple[Any, ...]]] = [
         (_w_integrate, (str(ws), "CSV", str(p["src"]))),
         (_w_integrate, (str(ws), "CSV", str(p["src"]))),
@@ -167,10 +172,10 @@ def check(ws: Path, p: dict[str, Any], n_mappings: int) -> None:
         assert p["open_before"] - set(p["to_close"]) <= still_open
         assert set(p["old_open"]) <= still_open
         assert con.execute("SELECT count(*) FROM history WHERE occurred_at < ? AND NOT (level = 'erreur' "
-                           "AND closed_at IS NULL)", [dt.datetime(2026, 9, 23, 12, 0)]).fetchall() == [(0,)]
+                           "AND closed_at IS NULL)", [PURGE_CUTOFF]).fetchall() == [(0,)]
     assert facil_after == p["facil_before"] + 2                   # its two new deliveries, once
     assert not p["src"].exists() and len(list(p["src"].parent.glob(p["src"].stem + "*.bak"))) == 1
-    assert not (ws / FACIL_FILE).exists()
+    assert not p["facil"].exists()
 
 
 @pytest.mark.timeout(170)
