@@ -167,3 +167,19 @@ def test_findings_filter_and_excel_export(page: ReceptionPage, demo_workspace: P
     assert "=1+2" in values and XSS in values
     cell = next(c for c in ws["J"] if c.value == "=1+2")
     assert cell.data_type == "s"
+
+
+def test_the_integration_report_lists_a_bounded_number_of_documents(tmp_path: Path) -> None:
+    """20,000 integrated documents: the report shows the first ones and says where the others are."""
+    from econn.reception.model import BLOCKED, INTEGRATED, DocumentRecap, FileAnalysis
+    from econn.ui.reception_steps_view import REPORT_LISTED, report_html
+
+    fa = FileAnalysis(file=tmp_path / "commandes.csv", connector="CSV")
+    fa.documents = [DocumentRecap(f"W{i:05d}", INTEGRATED, f"BC{i:05d}", [], [i + 2]) for i in range(20_000)]
+    fa.documents.append(DocumentRecap(f"<b>{XSS}</b>", BLOCKED, None, ["COR-ART"], [20_002]))
+    html = report_html([fa])
+    assert "20\u202f000 document(s) intégré(s)" in html
+    assert html.count("<tr") == REPORT_LISTED + 1 + 2     # listed done rows + the blocked one + 2 header rows
+    assert "19\u202f900 autre(s)" in html and "W00099" in html and "W00100" not in html
+    assert XSS not in html and "&lt;script&gt;" in html
+    assert "reste en .csv" in html

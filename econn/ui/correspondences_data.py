@@ -8,7 +8,6 @@ nothing found), each with the number of pending documents using it.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 import pandas as pd
 
@@ -46,24 +45,6 @@ _CHOICES_SQL: dict[str, str] = {
              "nullif(trim(concat_ws(' ', nom, prenom)), '')), nullif(trim(ville), '')) "
              "FROM tiers WHERE actif ORDER BY code",
 }
-
-
-@dataclass(frozen=True)
-class ConnectorChoice:
-    """A visible connector and its article sending setting (the seed's article filter)."""
-
-    code: str
-    partner: str
-    articles_send: str          # export | filtre | aucun
-    articles_filter: str | None  # article family when articles_send is « filtre »
-
-
-def list_connectors(workspace: str | os.PathLike[str]) -> list[ConnectorChoice]:
-    """The connectors shown in lists (not hidden), by code."""
-    with store.connect(workspace, read_only=True) as con:
-        rows = con.execute("SELECT code, partner, articles_send, articles_filter FROM connectors "
-                           "WHERE NOT hidden ORDER BY code").fetchall()
-    return [ConnectorChoice(*r) for r in rows]
 
 
 def gc_choices(workspace: str | os.PathLike[str], domain: str) -> list[tuple[str, str]]:

@@ -46,11 +46,6 @@ def counts_html(name_title: str, findings: list[Finding], seconds: float) -> str
             f'<div class="econn-muted">{esc(fr_int(len(findings)))} constat(s) en {esc(fr_number(seconds, 1))} s</div>')
 
 
-def filter_findings(findings: list[Finding], level: str = "", code: str = "") -> list[Finding]:
-    """Findings of one level and/or one code ('' = all)."""
-    return [f for f in findings if (not level or _level(f) == level) and (not code or f.code == code)]
-
-
 # The findings table is a paged DataTable (econn.ui.table): these are its columns, rows and cell HTML.
 FINDING_COLUMNS = [("level", "Niveau"), ("code", "Code"), ("message", "Constat"),
                    ("object", "Document / objet"), ("value", "Valeur"), ("where", "Fichier"), ("hint", "Conseil")]

@@ -13,12 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import store
 from ..dialect import Dialect, Reject, SkippedLine
 from ..loaders import LoadResult, read_csv
 from ..overview import pending_files
 from ..store import quote_ident
-from ..workspace import connector_dir
 
 SAMPLE_ROWS = 20
 
@@ -52,17 +50,6 @@ class LoadSummary:
     bytes_read: int = 0
     file_size: int = 0
     header_line: int | None = None
-
-
-def list_connectors(workspace: str | os.PathLike[str]) -> list[ConnectorInfo]:
-    """The connectors shown in lists (not hidden), by code."""
-    ws = Path(workspace)
-    with store.connect(ws, read_only=True) as con:
-        rows = con.execute(
-            "SELECT code, partner, import_dir, file_encoding, file_delimiter FROM connectors "
-            "WHERE NOT hidden ORDER BY code").fetchall()
-    return [ConnectorInfo(code, partner, folder, connector_dir(ws, folder, code, "import"), enc, delim)
-            for code, partner, folder, enc, delim in rows]
 
 
 def connector_files(workspace: str | os.PathLike[str], connector: ConnectorInfo) -> list[Path]:

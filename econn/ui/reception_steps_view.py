@@ -189,6 +189,18 @@ TIERS_COLUMNS = [("key", "Code externe"), ("name", "Nom"), ("status", "Statut"),
 
 # --- report --------------------------------------------------------------------------------------
 
+# The report lists the first documents of each kind; every document stays in the paged Documents table,
+# whose « État » filter shows the integrated or the remaining ones (20,000 rows of HTML would stall the page).
+REPORT_LISTED = 100
+
+
+def _more(total: int) -> str:
+    if total <= REPORT_LISTED:
+        return ""
+    return (f'<div class="econn-muted econn-report-more">… et {fr_int(total - REPORT_LISTED)} autre(s) : '
+            "tous sont dans le tableau des documents ci-dessus (filtre « État »).</div>")
+
+
 def report_html(files: list[FileAnalysis]) -> str:
     """What the integration did: documents intégrés with GC numbers, what stayed and why, the file's fate."""
     if not files:
@@ -203,14 +215,16 @@ def report_html(files: list[FileAnalysis]) -> str:
         parts.append(f'<div class="econn-report-count">{fr_int(len(done))} document(s) intégré(s).</div>')
         if done:
             parts.append(html_table([{"number": d.number, "gc": d.gc_number, "name": d.name,
-                                      "ttc": fr_amount(d.total_ttc)} for d in done],
+                                      "ttc": fr_amount(d.total_ttc)} for d in done[:REPORT_LISTED]],
                                     [("number", "Numéro"), ("gc", "N° GC"), ("name", "Client"),
                                      ("ttc", "Montant TTC")], "econn-table econn-report-done"))
+            parts.append(_more(len(done)))
         if left:
             errors = errors_by_document(fa)
             parts.append("<div>Non intégré(s) :</div>" + html_table(
-                [{"number": d.number, "why": status_fr(fa, d, errors)} for d in left],
+                [{"number": d.number, "why": status_fr(fa, d, errors)} for d in left[:REPORT_LISTED]],
                 [("number", "Numéro"), ("why", "Motif")], "econn-table econn-report-left"))
+            parts.append(_more(len(left)))
         if fa.renamed_to is not None:
             text = f"Le fichier a été renommé {fa.renamed_to.name} (.bak) : tout est intégré."
         else:
@@ -223,11 +237,6 @@ def report_html(files: list[FileAnalysis]) -> str:
 
 
 # --- findings ------------------------------------------------------------------------------------
-
-def filter_findings(items: list[Finding], level: str = "", code: str = "") -> list[Finding]:
-    """The findings of one level (French word, empty = all) and one code (empty = all)."""
-    return [f for f in items if (not level or f.level.value == level) and (not code or f.code == code)]
-
 
 def findings_rows(items: list[Finding]) -> list[dict[str, Any]]:
     """The findings table rows (:data:`FINDING_COLUMNS`), level as its French word."""
