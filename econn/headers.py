@@ -13,6 +13,7 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -154,13 +155,20 @@ def _remembered(workspace: str | os.PathLike[str], connector: str, flow: str) ->
     from . import store
 
     with store.connect(workspace, read_only=True) as con:
-        rows = con.execute("SELECT header, field FROM header_mappings WHERE connector = ? AND flow = ?",
-                           [connector, flow]).fetchall()
+        return remembered_choices(con, connector, flow)
+
+
+def remembered_choices(con: Any, connector: str, flow: str) -> dict[str, str | None]:
+    """The user's stored header choices of a connector and flow (normalised header → field or None),
+    read through an open store connection."""
+    rows = con.execute("SELECT header, field FROM header_mappings WHERE connector = ? AND flow = ?",
+                       [connector, flow]).fetchall()
     return {normalize(h): f for h, f in rows}
 
 
 def map_headers(headers: list[str], flow: str, connector: str | None = None,
-                workspace: str | os.PathLike[str] | None = None) -> list[HeaderMatch]:
+                workspace: str | os.PathLike[str] | None = None, *,
+                remembered: dict[str, str | None] | None = None) -> list[HeaderMatch]:
     """Propose a canonical field for each header of a file.
 
     Args:
@@ -168,6 +176,8 @@ def map_headers(headers: list[str], flow: str, connector: str | None = None,
         flow: ``documents``, ``tiers`` or ``articles``.
         connector: connector code whose remembered choices win (needs ``workspace``).
         workspace: workspace folder holding ``header_mappings``.
+        remembered: the connector's remembered choices already read (:func:`remembered_choices`),
+            instead of reading them from ``workspace``.
 
     Returns:
         One :class:`HeaderMatch` per header, in the same order; each field used at most once.
@@ -176,7 +186,10 @@ def map_headers(headers: list[str], flow: str, connector: str | None = None,
         ValueError: unknown flow.
     """
     exact, syn = _index(flow)
-    memo = _remembered(workspace, connector, flow) if workspace is not None and connector else {}
+    if remembered is not None:
+        memo = remembered
+    else:
+        memo = _remembered(workspace, connector, flow) if workspace is not None and connector else {}
     choices = list(syn)
     cands: list[tuple[float, int, int, str | None, str]] = []   # (score, origin rank, -position, field, origin)
     for pos, header in enumerate(headers):

@@ -16,6 +16,7 @@ from typing import Any
 import duckdb
 
 from .. import store
+from ..headers import remembered_choices
 from ..overview import pending_files
 from .model import ReceptionError
 
@@ -68,18 +69,37 @@ def load_connector(con: duckdb.DuckDBPyConnection, code: str) -> Connector:
     return Connector(**dict(zip(_CONNECTOR_COLS, row, strict=True)))
 
 
-def copy_context(workspace: Path, connector: str, mem: duckdb.DuckDBPyConnection) -> Connector:
-    """Copy the GC tables a reception joins against into ``mem``; returns the connector settings."""
-    frames: dict[str, Any] = {}
+@dataclass
+class Snapshot:
+    """What one short read of the store gives a reception: connector, GC tables, remembered headers."""
+
+    connector: Connector
+    frames: dict[str, Any]
+    remembered: dict[str, str | None]
+
+
+def fetch_context(workspace: Path, connector: str) -> Snapshot:
+    """Read what a reception joins against (one read-only store connection, a few milliseconds)."""
     with store.connect(workspace, read_only=True) as src:
         conn = load_connector(src, connector)
-        for name, (sql, params) in _COPIES.items():
-            frames[name] = src.execute(sql, [connector for _ in params]).df()
-    for name, df in frames.items():
+        frames = {name: src.execute(sql, [connector for _ in params]).df() for name, (sql, params) in _COPIES.items()}
+        remembered = remembered_choices(src, connector, "documents")
+    return Snapshot(conn, frames, remembered)
+
+
+def install_context(snapshot: Snapshot, mem: duckdb.DuckDBPyConnection) -> None:
+    """Create the snapshot's GC tables in the analysis connection ``mem``."""
+    for name, df in snapshot.frames.items():
         mem.register(f"_{name}_df", df)
         mem.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _{name}_df")
         mem.unregister(f"_{name}_df")
-    return conn
+
+
+def copy_context(workspace: Path, connector: str, mem: duckdb.DuckDBPyConnection) -> Connector:
+    """Copy the GC tables a reception joins against into ``mem``; returns the connector settings."""
+    snapshot = fetch_context(workspace, connector)
+    install_context(snapshot, mem)
+    return snapshot.connector
 
 
 def connector_files(workspace: Path, connector: str,
