@@ -21,6 +21,7 @@ from ..diagnostics.base import DiagnosticResult
 from ..diagnostics.excel import write_report
 from ..workspace import resolve_workspace
 from . import diagnostics_view as view
+from .background import BackgroundTask
 from .charts_domain import cluster_evidence_html, result_chart_html
 from .common import MessagePanel, load_when_free, page_header
 from .table import DataTable
@@ -73,6 +74,7 @@ class DiagnosticsPage(w.VBox):
         self.run_button = _button("Lancer le diagnostic", "econn-diag-run", "play", "primary")
         self.run_button.on_click(g(lambda _b: self.run()))
         self.busy = _classed(w.HTML(""), "econn-diag-busy")
+        self.task = BackgroundTask()   # a long diagnostic (duplicates of 100,000 customers) leaves the page free
         self.counts = _classed(w.HTML(""), "econn-diag-counts")
         self.chart = _classed(w.HTML(""), "econn-diag-chart")  # cluster sizes or price-grid anomalies
 
@@ -131,6 +133,7 @@ class DiagnosticsPage(w.VBox):
             self.messages,
             self.name,
             w.HBox([self.run_button, self.busy]),
+            self.task,
             self.counts,
             self.chart,
             self.safety_box,
@@ -146,17 +149,28 @@ class DiagnosticsPage(w.VBox):
         self.connector.load()
 
     def run(self) -> None:
-        """Run the selected diagnostic and show its result."""
+        """Run the selected diagnostic (in a kernel: in the background, with a progress bar), show its result."""
         name = str(self.name.value)
+        connector = self.connector.value or None
         self.run_button.disabled = True
         self.busy.value = f"⏳ Diagnostic « {LABELS[name]} » en cours…"
-        try:
-            result = registry.run(name, self.workspace, connector=self.connector.value or None)
-        finally:
+
+        def ended() -> None:
             self.run_button.disabled = False
             self.busy.value = ""
-        self.show(result)
-        self.messages.info(f"Diagnostic « {LABELS[name]} » terminé : {len(result.findings)} constat(s).")
+
+        def done(result: DiagnosticResult) -> None:
+            ended()
+            self.show(result)
+            self.messages.info(f"Diagnostic « {LABELS[name]} » terminé : {len(result.findings)} constat(s).")
+
+        def failed(exc: BaseException) -> None:
+            ended()
+            self.messages.report(exc)
+
+        self.task.start(name, f"Diagnostic « {LABELS[name]} »",
+                        lambda: registry.run(name, self.workspace, connector=connector),
+                        self.messages.guard(done), failed)
 
     def show(self, result: DiagnosticResult) -> None:
         """Display a diagnostic result (counts, findings, clusters or plan, safety block)."""
