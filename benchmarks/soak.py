@@ -67,7 +67,8 @@ def soak_kills(template: Path, base: Path, seconds: float) -> dict[str, object]:
 
 def soak_fuzz(seconds: float) -> dict[str, object]:
     # Hypothesis properties with many examples (HOSTILE_EXAMPLES), then atheris for the rest of the budget.
-    env = {**os.environ, "HOSTILE_EXAMPLES": "40", "HOSTILE_BOMB_ROWS": "2000000"}
+    env = {**os.environ, "HOSTILE_EXAMPLES": "40", "HOSTILE_BOMB_ROWS": "2000000",
+           "HYPOTHESIS_PROFILE": "explore"}   # new random examples (make test replays fixed ones)
     t = time.monotonic()
     r = subprocess.run(check=False, args=[sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--timeout=0",
                         "--hypothesis-show-statistics", str(ROOT / "tests" / "test_hostile_input.py"),

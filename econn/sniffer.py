@@ -112,6 +112,8 @@ def _short_cell_typed(cell: str) -> bool:
 
 
 def _typed(cell: str) -> bool:
+    if "\t" in cell:
+        return False   # a tab left inside a cell: the file is tab-separated, or the cell is not a clean value
     cell = cell.strip()
     if not cell:
         return True

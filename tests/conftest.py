@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from econn import store
+
+# Property tests in `make test` replay the same examples on every run (a red CI is then a change, not a
+# lucky draw); `make soak` explores with new random examples (HYPOTHESIS_PROFILE=explore) and more of them.
+settings.register_profile("suite", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from econn.errors import LoaderError
@@ -206,6 +206,7 @@ def tables(draw: st.DrawFn) -> list[list[str]]:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@example(table=[["", "0,00"], ["", ","]], delimiter="\t", quoting=csv.QUOTE_MINIMAL, encoding="utf-8")  # CI, 12-07
 @given(table=tables(), delimiter=st.sampled_from([";", ",", "\t", "|"]),
        quoting=st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL, csv.QUOTE_NONNUMERIC]),
        encoding=st.sampled_from(["utf-8", "cp1252"]))
