@@ -91,6 +91,15 @@ def voila_server(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) 
                 proc.kill()
                 pytest.fail(f"Voilà did not start:\n{log.read_text(errors='replace')[-3000:]}")
             time.sleep(0.3)
+    # Wait for the preheated kernel pools too: a first page opened while seven kernels start took 13 s and
+    # timed the machine's start-up, not the page.
+    pools = [nb for nb, cfg in json.loads((ROOT / "voila.json").read_text(encoding="utf-8"))
+             .get("VoilaKernelManager", {}).get("kernel_pools_config", {}).items()
+             if nb != "default" and cfg.get("pool_size", 0) > 0]
+    while not all(f"Kernel pool of {nb} is filled" in log.read_text(errors="replace") for nb in pools):
+        if proc.poll() is not None or time.monotonic() > deadline + 120:
+            break   # the tests still run (a page then gets a cold kernel); the figures show it
+        time.sleep(0.3)
     server = VoilaServer(url, ws, proc, log)
     try:
         yield server
