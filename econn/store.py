@@ -404,6 +404,34 @@ def connect(
         plock.release()
 
 
+def busy_holder(workspace: str | os.PathLike[str]) -> str | None:
+    """Who holds the workspace's lock so that a reader would have to wait, None when it is free now.
+
+    A probe, not a wait: nothing is taken, DuckDB is not opened and no helper thread is left queued (a
+    ``connect(timeout=0)`` does all three). None too when this process holds the lock, or when the lock
+    file cannot be opened (no workspace there: the caller's own operation will say so).
+    """
+    plock = _process_lock(db_path(workspace))
+    if not plock.mutex.acquire(blocking=False):
+        return None   # another thread of this process is inside a store operation
+    try:
+        if plock.depth:
+            return None
+        try:
+            fd = os.open(plock.path, os.O_RDONLY)   # no lock file yet: nobody holds it (and none is created)
+        except OSError:
+            return None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return _flock_holder(fd)
+        finally:
+            os.close(fd)   # closing the descriptor also drops the shared lock just taken
+        return None
+    finally:
+        plock.mutex.release()
+
+
 @contextmanager
 def exclusive(workspace: str | os.PathLike[str], *, timeout: float | None = None,
               on_wait: WaitCallback | None = None) -> Iterator[Path]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
 import multiprocessing as mp
+import os
+import threading
 import time
 from pathlib import Path
 
@@ -197,3 +200,24 @@ def test_a_writer_in_a_tight_loop_does_not_starve_the_others(workspace: Path) ->
         p.join(60)
     assert p.exitcode == 0
     assert max(waits) < 5, waits  # the kernel queues waiters: no reader waits behind the whole loop
+
+
+def test_busy_holder_probes_without_taking_or_waiting(workspace: Path, tmp_path: Path) -> None:
+    assert store.busy_holder(workspace) is None                       # free
+    fd = os.open(workspace / store.LOCK_NAME, os.O_RDWR)               # another holder, as a process would
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    try:
+        threads = threading.active_count()
+        t0 = time.monotonic()
+        holder = store.busy_holder(workspace)
+        assert holder is not None and f"PID {os.getpid()}" in holder
+        assert time.monotonic() - t0 < 0.5 and threading.active_count() == threads   # no wait, no queued thread
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+    with store.connect(workspace, read_only=True):
+        assert store.busy_holder(workspace) is None                   # this process holds it: not « busy »
+    not_a_workspace = tmp_path / "ailleurs"
+    not_a_workspace.mkdir()
+    assert store.busy_holder(not_a_workspace) is None
+    assert not (not_a_workspace / store.LOCK_NAME).exists()            # the probe creates nothing

@@ -28,7 +28,7 @@ from traitlets import observe
 
 from .. import store
 from ..connectors import ConnectorSettings, list_connectors
-from ..errors import EconnError, StoreBusyError
+from ..errors import EconnError
 from ..workspace import repo_root, resolve_workspace
 from .format import esc
 
@@ -341,18 +341,6 @@ def _kernel_loop() -> asyncio.AbstractEventLoop | None:
         return None
 
 
-def _store_holder(workspace: Path) -> str | None:
-    """Who holds the store right now, None when it is free (any other problem is the load's to report)."""
-    holders: list[str] = []
-    try:
-        with store.connect(workspace, read_only=True, timeout=0, on_wait=lambda _s, h: holders.append(h)):
-            return None
-    except StoreBusyError:
-        return holders[-1] if holders else "un autre traitement"
-    except Exception:  # noqa: BLE001 - not a wait: the page's load meets it and says what is wrong
-        return None
-
-
 class _WaitReport:
     """Forwards store waits to the panel with the time since the page asked, then goes quiet.
 
@@ -407,7 +395,7 @@ def load_when_free(workspace: Path, messages: MessagePanel, load: Callable[[], N
             messages.clear_wait()
             done.set()
 
-    holder = None if loop is None else _store_holder(workspace)
+    holder = None if loop is None else store.busy_holder(workspace)
     if holder is None:
         run()
         return done
