@@ -30,12 +30,9 @@ import os
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "out" / "page_speed.json"
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, stop_process_group
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, start_voila, stop_process_group
 from tests.browser.test_all_pages import READY
 
 FILLED = re.compile(r"Kernel pool of (\S+) is filled")
@@ -73,15 +70,9 @@ class Voila:
             from econn.demo import build_demo
 
             build_demo(self.workspace)
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = self.tmp / "voila.log"
-        env = dict(os.environ, ECONN_WORKSPACE=str(self.workspace), ECONN_LOCK_TIMEOUT="60")
-        cmd = [str(Path(sys.executable).parent / "voila"), "notebooks/", "--Voila.ip=127.0.0.1",
-               f"--Voila.port={self.port}", "--Voila.port_retries=0", "--no-browser", *(extra or [])]
-        with self.log.open("wb") as out:
-            self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                         start_new_session=True)
+        # Started as the browser tests start it; returns once it answers and its kernel pools are filled.
+        server = start_voila(self.workspace, *(extra or []))
+        self.url, self.log, self.proc = server.url, server.log, server.proc
 
     def count(self, pattern: re.Pattern[str], notebook: str) -> int:
         text = self.log.read_text(encoding="utf-8", errors="replace")
@@ -94,15 +85,6 @@ class Voila:
                 tail = self.log.read_text(errors="replace")[-3000:]
                 raise SystemExit(f"Voilà: {what} did not happen (log tail below)\n{tail}")
             time.sleep(0.2)
-
-    def answers(self) -> bool:
-        try:
-            urllib.request.urlopen(f"{self.url}/voila/static/", timeout=2)
-        except urllib.error.HTTPError:
-            return True  # a 403/404 on the folder is an answer
-        except OSError:
-            return False
-        return True
 
     def stop(self) -> None:
         stop_process_group(self.proc)
@@ -123,7 +105,6 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
     kinds: dict[str, list[str]] = {p: [] for p in pages}
     warmup: list[float] = []
     try:
-        server.wait_until("start", server.answers)
         for nb in pools:
             server.wait_until(f"kernel pool of {nb} filled", lambda nb=nb: server.count(FILLED, nb) >= 1)
         print(f"Voilà ready on {server.url}; preheated: {', '.join(pools) or 'none'}", flush=True)

@@ -63,18 +63,16 @@ class VoilaServer:
         return f"{self.url}/voila/render/{notebook}"
 
 
-@pytest.fixture(scope="session")
-def voila_server(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> Iterator[VoilaServer]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make browser` (Debian's chromium) before the browser tests")
-    ws = tmp_path_factory.mktemp("voila") / "demo"
-    shutil.copytree(demo_template, ws)
+def start_voila(workspace: Path, *extra_args: str, lock_timeout: int = 60) -> VoilaServer:
+    """Start Voilà the way `make run` does (repository's voila.json, 127.0.0.1, a free port) on ``workspace``;
+    return once it answers and its preheated kernel pools are filled. Stop it with ``stop_process_group``."""
     port = _free_port()
-    log = ws.parent / "voila.log"
-    env = dict(os.environ, ECONN_WORKSPACE=str(ws), ECONN_LOCK_TIMEOUT="60")
+    log = workspace.parent / "voila.log"
+    env = dict(os.environ, ECONN_WORKSPACE=str(workspace), ECONN_LOCK_TIMEOUT=str(lock_timeout))
+    env.pop("QUERY_STRING", None)
     bindir = Path(sys.executable).parent
     cmd = [str(bindir / "voila"), "notebooks/", "--Voila.ip=127.0.0.1", f"--Voila.port={port}",
-           "--Voila.port_retries=0", "--no-browser"]
+           "--Voila.port_retries=0", "--no-browser", *extra_args]
     with log.open("wb") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
                                 start_new_session=True)
@@ -88,7 +86,7 @@ def voila_server(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) 
             break  # the server answers (a 403/404 on the folder is an answer)
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
+                stop_process_group(proc)
                 pytest.fail(f"Voilà did not start:\n{log.read_text(errors='replace')[-3000:]}")
             time.sleep(0.3)
     # Wait for the preheated kernel pools too: a first page opened while seven kernels start took 13 s and
@@ -100,11 +98,24 @@ def voila_server(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) 
         if proc.poll() is not None or time.monotonic() > deadline + 120:
             break   # the tests still run (a page then gets a cold kernel); the figures show it
         time.sleep(0.3)
-    server = VoilaServer(url, ws, proc, log)
+    return VoilaServer(url, workspace, proc, log)
+
+
+def require_chromium() -> None:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make browser` (Debian's chromium) before the browser tests")
+
+
+@pytest.fixture(scope="session")
+def voila_server(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> Iterator[VoilaServer]:
+    require_chromium()
+    ws = tmp_path_factory.mktemp("voila") / "demo"
+    shutil.copytree(demo_template, ws)
+    server = start_voila(ws)
     try:
         yield server
     finally:
-        stop_process_group(proc)
+        stop_process_group(server.proc)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -205,3 +216,28 @@ def screenshot(pg: object, name: str) -> None:
         target = ROOT / folder
         target.mkdir(parents=True, exist_ok=True)
         pg.screenshot(path=str(target / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def run_diagnostic(pg: object, label: str, timeout_ms: int = 90000) -> None:
+    """On the diagnostics page: choose ``label``, run it, wait for its counts by level."""
+    pg.locator(".econn-diag-name select").select_option(label=label)  # type: ignore[attr-defined]
+    pg.locator("button.econn-diag-run").click()  # type: ignore[attr-defined]
+    pg.wait_for_function(  # type: ignore[attr-defined]
+        "(t) => { const c = document.querySelector('.econn-diag-counts');"
+        " return c && c.innerText.includes(t) && c.querySelector('[data-level]'); }",
+        arg=label, timeout=timeout_ms)
+
+
+def choose_connector(pg: object, text: str) -> None:
+    """Choose the header's connector whose label contains ``text`` (« CSV », « FACIL — »)."""
+    select = pg.locator(".econn-connector select")  # type: ignore[attr-defined]
+    select.select_option(label=pg.locator(".econn-connector select option",  # type: ignore[attr-defined]
+                                          has_text=text).first.inner_text())
+
+
+def load_pending_file(pg: object, name: str, timeout_ms: int = 90000) -> None:
+    """On the reception page: wait for the pending file ``name`` in the list, choose it, « Charger »."""
+    pg.wait_for_function("n => [...document.querySelectorAll('.econn-file select option')]"  # type: ignore[attr-defined]
+                         ".some(o => o.textContent.includes(n))", arg=name, timeout=timeout_ms)
+    pg.locator(".econn-file select").select_option(label=name)  # type: ignore[attr-defined]
+    pg.locator("button.econn-load").click()  # type: ignore[attr-defined]

@@ -20,7 +20,15 @@ from urllib.parse import urlsplit
 from econn import connectors, correspondences
 from econn.ui.common import available_dashboards
 
-from .conftest import Problems, VoilaServer, open_dashboard, record_timing, screenshot
+from .conftest import (
+    Problems,
+    VoilaServer,
+    load_pending_file,
+    open_dashboard,
+    record_timing,
+    run_diagnostic,
+    screenshot,
+)
 
 WAIT = 90000
 HOME = "00_accueil.ipynb"
@@ -90,10 +98,7 @@ def _reception(pg, server: VoilaServer) -> None:  # type: ignore[no-untyped-def]
     folder = server.workspace / "connecteurs" / "CSV" / "import"
     path = min(folder.glob("*.csv"))
     _connector(pg, "CSV")
-    pg.wait_for_function("n => [...document.querySelectorAll('.econn-file select option')]"
-                         ".some(o => o.textContent.includes(n))", arg=path.name, timeout=WAIT)
-    pg.locator(".econn-file select").select_option(label=path.name)
-    pg.locator("button.econn-load").click()
+    load_pending_file(pg, path.name)
     pg.wait_for_selector(".econn-sample table", state="visible", timeout=WAIT)
     assert "cp1252" in pg.locator(".econn-dialect").inner_text().lower()
     _frame(pg, ".econn-page")
@@ -135,12 +140,7 @@ def _correspondences(pg, server: VoilaServer) -> None:  # type: ignore[no-untype
 
 def _diagnostics(pg, server: VoilaServer) -> None:  # type: ignore[no-untyped-def]
     """Run « Produits absents »: its counts by level and its findings."""
-    pg.locator(".econn-diag-name select").select_option(label="Produits absents")
-    pg.locator("button.econn-diag-run").click()
-    pg.wait_for_function(
-        "(t) => { const c = document.querySelector('.econn-diag-counts');"
-        " return c && c.innerText.includes(t) && c.querySelector('[data-level]'); }",
-        arg="Produits absents", timeout=WAIT)
+    run_diagnostic(pg, "Produits absents")
     pg.wait_for_selector(".econn-diag-findings tr.econn-finding", state="visible", timeout=WAIT)
     assert pg.locator(".econn-diag-findings tr.econn-finding").count() > 0
     _frame(pg, ".econn-page")

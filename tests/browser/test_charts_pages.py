@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from .conftest import open_dashboard
+from .conftest import choose_connector, load_pending_file, open_dashboard, run_diagnostic
 
 WAIT = 90000
 
 
-def _run(pg, label: str) -> None:  # type: ignore[no-untyped-def]
-    pg.locator(".econn-diag-name select").select_option(label=label)
-    pg.locator("button.econn-diag-run").click()
-    pg.wait_for_function(
-        "(t) => { const c = document.querySelector('.econn-diag-counts');"
-        " return c && c.innerText.includes(t) && c.querySelector('[data-level]'); }", arg=label, timeout=WAIT)
 
 
 def _counts(pg, selector: str, key: str = "data-label") -> dict[str, int]:  # type: ignore[no-untyped-def]
@@ -24,7 +18,7 @@ def test_diagnostics_charts(page, voila_server) -> None:  # type: ignore[no-unty
     pg, problems = page
     open_dashboard(pg, voila_server, "03_diagnostics.ipynb", ".econn-diagnostics button.econn-diag-run")
 
-    _run(pg, "Grilles de prix")
+    run_diagnostic(pg, "Grilles de prix")
     chart = pg.locator(".econn-diag-chart svg.econn-chart-price-anomalies")
     chart.wait_for(state="visible", timeout=WAIT)
     assert chart.get_attribute("aria-label") == "Anomalies des grilles de prix"
@@ -32,7 +26,7 @@ def test_diagnostics_charts(page, voila_server) -> None:  # type: ignore[no-unty
     assert drawn["PRIX-COUT"] == 4 and len(drawn) >= 10
     assert chart.bounding_box()["height"] > 100  # type: ignore[index]
 
-    _run(pg, "Doublons clients complet")
+    run_diagnostic(pg, "Doublons clients complet")
     sizes = pg.locator(".econn-diag-chart svg.econn-chart-clusters")
     sizes.wait_for(state="visible", timeout=WAIT)
     evidence = pg.locator(".econn-cluster-detail svg.econn-chart-evidence").first
@@ -44,7 +38,7 @@ def test_diagnostics_charts(page, voila_server) -> None:  # type: ignore[no-unty
     assert bars["2 tiers"] >= 1
     assert pg.locator(".econn-cluster-detail svg.econn-chart-evidence g.econn-chart-row").count() >= 3
 
-    _run(pg, "Configuration TVA")     # a diagnostic without a chart clears it
+    run_diagnostic(pg, "Configuration TVA")     # a diagnostic without a chart clears it
     pg.wait_for_function("() => !document.querySelector('.econn-diag-chart svg')", timeout=WAIT)
     problems.assert_clean()
 
@@ -54,12 +48,8 @@ def test_reception_recap_chart(page, voila_server) -> None:  # type: ignore[no-u
     folder = voila_server.workspace / "connecteurs" / "CSV" / "import"
     name = min(p.name for p in folder.glob("*.csv"))
     open_dashboard(pg, voila_server, "01_reception.ipynb", ".econn-reception .econn-load", timeout_ms=WAIT)
-    pg.locator(".econn-connector select").select_option(label=pg.locator(
-        ".econn-connector select option", has_text="CSV").first.inner_text())
-    pg.wait_for_function("n => [...document.querySelectorAll('.econn-file select option')]"
-                         ".some(o => o.textContent.includes(n))", arg=name, timeout=WAIT)
-    pg.locator(".econn-file select").select_option(label=name)
-    pg.locator("button.econn-load").click()
+    choose_connector(pg, "CSV")
+    load_pending_file(pg, name)
     pg.wait_for_selector(".econn-sample table", state="visible", timeout=WAIT)
     pg.locator("button.econn-analyze").click()
     chart = pg.locator(".econn-recap svg.econn-chart-documents")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from econn import correspondences
 
-from .conftest import open_dashboard, screenshot
+from .conftest import choose_connector, open_dashboard, screenshot
 
 
 def _click_toggle(pg, css: str, label: str) -> None:  # type: ignore[no-untyped-def]
@@ -14,8 +14,7 @@ def _click_toggle(pg, css: str, label: str) -> None:  # type: ignore[no-untyped-
 def test_bulk_accept_validates_the_country_spelling(page, voila_server) -> None:  # type: ignore[no-untyped-def]
     pg, problems = page
     open_dashboard(pg, voila_server, "02_correspondances.ipynb", ".econn-correspondences .econn-suggest")
-    pg.locator(".econn-connector select").select_option(label=pg.locator(
-        ".econn-connector select option", has_text="CSV").first.inner_text())
+    choose_connector(pg, "CSV")
     _click_toggle(pg, ".econn-domain", "Pays")
     pg.wait_for_function("() => document.querySelector('.econn-table').innerText.includes('Hollande')", timeout=30000)
     pg.locator("button.econn-suggest").click()

@@ -16,8 +16,6 @@ import shutil
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,7 +24,7 @@ import pytest
 
 from econn import store
 
-from .conftest import CHROMIUM, ROOT, VoilaServer, _free_port, stop_process_group
+from .conftest import VoilaServer, require_chromium, start_voila, stop_process_group
 
 CULL_IDLE = 5          # seconds
 CULL_INTERVAL = 2      # seconds
@@ -41,37 +39,15 @@ def fresh_workspace() -> None:
 
 @pytest.fixture(scope="module")
 def culling_server(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> Iterator[VoilaServer]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make browser` (Debian's chromium) before the browser tests")
+    require_chromium()
     ws = tmp_path_factory.mktemp("culling") / "demo"
     shutil.copytree(demo_template, ws)
-    port = _free_port()
-    log = ws.parent / "voila.log"
-    env = dict(os.environ, ECONN_WORKSPACE=str(ws), ECONN_LOCK_TIMEOUT=str(LOCK_TIMEOUT))
-    env.pop("QUERY_STRING", None)
-    cmd = [str(Path(sys.executable).parent / "voila"), "notebooks/", "--Voila.ip=127.0.0.1", f"--Voila.port={port}",
-           "--Voila.port_retries=0", "--no-browser",
-           f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE}",
-           f"--MappingKernelManager.cull_interval={CULL_INTERVAL}"]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/voila/static/", timeout=2)
-            break
-        except urllib.error.HTTPError:
-            break  # the server answers
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                stop_process_group(proc)
-                pytest.fail(f"Voilà did not start:\n{log.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.3)
+    server = start_voila(ws, f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE}",
+                         f"--MappingKernelManager.cull_interval={CULL_INTERVAL}", lock_timeout=LOCK_TIMEOUT)
     try:
-        yield VoilaServer(url, ws, proc, log)
+        yield server
     finally:
-        stop_process_group(proc)
+        stop_process_group(server.proc)
 
 
 def _kernel_id(pg) -> str:  # type: ignore[no-untyped-def]

@@ -10,28 +10,22 @@ import openpyxl
 from econn import store
 from econn.ui.diagnostics import CHOICES
 
-from .conftest import open_dashboard, screenshot
+from .conftest import open_dashboard, run_diagnostic, screenshot
 
 WAIT = 90000
 
 
-def _run(pg, label: str) -> None:  # type: ignore[no-untyped-def]
-    pg.locator(".econn-diag-name select").select_option(label=label)
-    pg.locator("button.econn-diag-run").click()
-    pg.wait_for_function(
-        "(t) => { const c = document.querySelector('.econn-diag-counts');"
-        " return c && c.innerText.includes(t) && c.querySelector('[data-level]'); }", arg=label, timeout=WAIT)
 
 
 def test_diagnostics_page(page, voila_server) -> None:  # type: ignore[no-untyped-def]
     pg, problems = page
     open_dashboard(pg, voila_server, "03_diagnostics.ipynb", ".econn-diagnostics button.econn-diag-run")
     for label, _name in CHOICES:
-        _run(pg, label)
+        run_diagnostic(pg, label)
         assert pg.locator(".econn-messages .econn-msg-error").count() == 0, pg.locator(".econn-messages").inner_text()
 
     # a duplicate cluster, side by side, then an explicit merge
-    _run(pg, "Doublons clients complet")
+    run_diagnostic(pg, "Doublons clients complet")
     pg.wait_for_selector(".econn-cluster-detail .econn-keep", timeout=WAIT)
     assert pg.locator(".econn-cluster-detail tr.econn-diff").count() > 0
     absorbed = pg.locator(".econn-cluster-detail th.econn-absorbed").first.get_attribute("data-code")
@@ -42,7 +36,7 @@ def test_diagnostics_page(page, voila_server) -> None:  # type: ignore[no-untype
     assert not actif
 
     # the nettoyage dry run
-    _run(pg, "Nettoyage des grilles de prix")
+    run_diagnostic(pg, "Nettoyage des grilles de prix")
     pg.wait_for_selector(".econn-cleanup-plan tr.econn-plan-row", timeout=WAIT)
     assert pg.locator(".econn-cleanup-plan tr.econn-plan-row").count() >= 6
 

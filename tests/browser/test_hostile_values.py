@@ -20,7 +20,7 @@ import pytest
 
 from econn import history, store
 
-from .conftest import open_dashboard
+from .conftest import choose_connector, load_pending_file, open_dashboard, run_diagnostic
 
 IMG = "<img src=x onerror=alert(1)>"
 SCRIPT = "<script>alert(2)</script>"
@@ -82,12 +82,8 @@ def test_home(page, voila_server) -> None:  # type: ignore[no-untyped-def]
 def test_reception_sample_shows_the_literal_values(page, voila_server) -> None:  # type: ignore[no-untyped-def]
     pg, problems = page
     open_dashboard(pg, voila_server, "01_reception.ipynb", ".econn-reception .econn-load", timeout_ms=WAIT)
-    pg.locator(".econn-connector select").select_option(label=pg.locator(
-        ".econn-connector select option", has_text="CSV").first.inner_text())
-    pg.wait_for_function("n => [...document.querySelectorAll('.econn-file select option')]"
-                         ".some(o => o.textContent.includes(n))", arg=FILE_NAME, timeout=WAIT)
-    pg.locator(".econn-file select").select_option(label=FILE_NAME)
-    pg.locator("button.econn-load").click()
+    choose_connector(pg, "CSV")
+    load_pending_file(pg, FILE_NAME)
     pg.wait_for_selector(".econn-sample table", state="visible", timeout=WAIT)
     sample = pg.locator(".econn-sample").inner_text()
     assert IMG in sample and SCRIPT in sample
@@ -99,8 +95,7 @@ def test_correspondences_list_the_literal_values(page, voila_server) -> None:  #
     pg, problems = page
     open_dashboard(pg, voila_server, "02_correspondances.ipynb", ".econn-correspondences .econn-suggest",
                    timeout_ms=WAIT)
-    pg.locator(".econn-connector select").select_option(label=pg.locator(
-        ".econn-connector select option", has_text="CSV").first.inner_text())
+    choose_connector(pg, "CSV")
     for domain, value in (("Pays", SCRIPT), ("Articles", IMG)):  # values of the pending file, unmapped
         pg.locator(".econn-domain button", has_text=domain).first.click()
         _wait_text(pg, ".econn-table", value)
@@ -113,12 +108,7 @@ def test_duplicates_show_the_literal_name(page, voila_server) -> None:  # type: 
     pg, problems = page
     open_dashboard(pg, voila_server, "03_diagnostics.ipynb", ".econn-diagnostics button.econn-diag-run",
                    timeout_ms=WAIT)
-    pg.locator(".econn-diag-name select").select_option(label="Doublons clients simple")
-    pg.locator("button.econn-diag-run").click()
-    pg.wait_for_function(
-        "(t) => { const c = document.querySelector('.econn-diag-counts');"
-        " return c && c.innerText.includes(t) && c.querySelector('[data-level]'); }",
-        arg="Doublons clients simple", timeout=WAIT)
+    run_diagnostic(pg, "Doublons clients simple")
     _wait_text(pg, ".econn-diagnostics", "XSS01")
     assert IMG in pg.locator(".econn-diagnostics").inner_text()
     _no_injected_markup(pg)

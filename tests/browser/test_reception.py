@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 
-from .conftest import open_dashboard, screenshot
+from .conftest import choose_connector, load_pending_file, open_dashboard, screenshot
 
 
 def _main_file(workspace):  # type: ignore[no-untyped-def]
@@ -18,12 +18,8 @@ def test_reception_first_step_from_the_home_link(page, voila_server) -> None:  #
     pg.locator('.econn-links a[href="01_reception.ipynb"]').click()
     pg.wait_for_selector(".econn-reception .econn-load", state="visible", timeout=60000)
     path = _main_file(voila_server.workspace)
-    pg.locator(".econn-connector select").select_option(label=pg.locator(
-        ".econn-connector select option", has_text="CSV").first.inner_text())
-    pg.wait_for_function("n => [...document.querySelectorAll('.econn-file select option')].some(o => o.textContent.includes(n))",
-                         arg=path.name, timeout=20000)
-    pg.locator(".econn-file select").select_option(label=path.name)
-    pg.locator("button.econn-load").click()
+    choose_connector(pg, "CSV")
+    load_pending_file(pg, path.name, timeout_ms=20000)
     pg.wait_for_selector(".econn-sample table", state="visible", timeout=60000)
     dialect = pg.locator(".econn-dialect").inner_text()
     assert "cp1252" in dialect.lower()
@@ -55,12 +51,8 @@ def test_hostile_values_appear_as_text(page, voila_server) -> None:  # type: ign
                    encoding="utf-8")
     try:
         open_dashboard(pg, voila_server, "01_reception.ipynb", ".econn-reception .econn-load")
-        pg.locator(".econn-connector select").select_option(label=pg.locator(
-            ".econn-connector select option", has_text="FACIL").first.inner_text())
-        pg.wait_for_function("n => [...document.querySelectorAll('.econn-file select option')].some(o => o.textContent.includes(n))",
-                             arg=bad.name, timeout=20000)
-        pg.locator(".econn-file select").select_option(label=bad.name)
-        pg.locator("button.econn-load").click()
+        choose_connector(pg, "FACIL")
+        load_pending_file(pg, bad.name, timeout_ms=20000)
         pg.wait_for_selector(".econn-rejects tr.econn-reject", timeout=60000)
         assert "<img src=x onerror=alert(1)>" in pg.locator(".econn-sample").inner_text()
         assert "<script>alert(2)</script>" in pg.locator(".econn-rejects").inner_text()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .conftest import open_dashboard, screenshot
+from .conftest import choose_connector, load_pending_file, open_dashboard, screenshot
 
 WAIT = 90000
 
@@ -30,12 +30,8 @@ def test_walk_the_whole_reception(page, voila_server) -> None:  # type: ignore[n
     pg, problems = page
     path = _main_file(voila_server.workspace)
     open_dashboard(pg, voila_server, "01_reception.ipynb", ".econn-reception .econn-load", timeout_ms=WAIT)
-    pg.locator(".econn-connector select").select_option(label=pg.locator(
-        ".econn-connector select option", has_text="CSV").first.inner_text())
-    pg.wait_for_function("n => [...document.querySelectorAll('.econn-file select option')]"
-                         ".some(o => o.textContent.includes(n))", arg=path.name, timeout=WAIT)
-    pg.locator(".econn-file select").select_option(label=path.name)
-    pg.locator("button.econn-load").click()
+    choose_connector(pg, "CSV")
+    load_pending_file(pg, path.name)
     pg.wait_for_selector(".econn-sample table", state="visible", timeout=WAIT)
 
     pg.locator("button.econn-analyze").click()

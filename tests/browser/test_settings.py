@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from econn import connectors
 
-from .conftest import open_dashboard, screenshot
+from .conftest import choose_connector, open_dashboard, screenshot
 
 WAIT = 90000
 REQUIRED = {"partner": "Prestashop", "depot": "DEP1", "entreprise": "ENT", "site": "SITE",
@@ -56,8 +56,7 @@ def test_send_writes_files(page, voila_server) -> None:  # type: ignore[no-untyp
     out.mkdir(exist_ok=True)
     open_dashboard(pg, voila_server, "06_parametrage.ipynb", ".econn-settings .econn-send-box .econn-send-recap table",
                    timeout_ms=WAIT)
-    pg.locator(".econn-connector select").select_option(label=pg.locator(
-        ".econn-connector select option", has_text="FACIL —").first.inner_text())
+    choose_connector(pg, "FACIL —")
     pg.wait_for_function("() => document.querySelector('.econn-send-box').innerText.includes('FACIL')",
                          timeout=WAIT)
     pg.wait_for_function("() => document.querySelector('.econn-send-dir input').value.includes('FACIL')",

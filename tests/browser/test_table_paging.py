@@ -10,7 +10,7 @@ import unicodedata
 
 import pytest
 
-from .conftest import open_dashboard, screenshot
+from .conftest import choose_connector, load_pending_file, open_dashboard, screenshot
 
 WAIT = 90000
 REJECTS_FILE = "zz_rejets_nombreux.csv"
@@ -93,12 +93,8 @@ def test_diagnostics_findings_page_sort_and_filter(page, voila_server) -> None: 
 def test_every_reject_is_reachable(page, voila_server) -> None:  # type: ignore[no-untyped-def]
     pg, problems = page
     open_dashboard(pg, voila_server, "01_reception.ipynb", ".econn-reception .econn-load", timeout_ms=WAIT)
-    pg.locator(".econn-connector select").select_option(label=pg.locator(
-        ".econn-connector select option", has_text="CSV").first.inner_text())
-    pg.wait_for_function("n => [...document.querySelectorAll('.econn-file select option')]"
-                         ".some(o => o.textContent.includes(n))", arg=REJECTS_FILE, timeout=WAIT)
-    pg.locator(".econn-file select").select_option(label=REJECTS_FILE)
-    pg.locator("button.econn-load").click()
+    choose_connector(pg, "CSV")
+    load_pending_file(pg, REJECTS_FILE)
     table = ".econn-rejects"
     rows = pg.locator(f"{table} tr.econn-reject")
     rows.first.wait_for(state="visible", timeout=WAIT)
