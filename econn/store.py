@@ -362,6 +362,46 @@ def init_store(workspace: str | os.PathLike[str], *, create: bool = True, timeou
     return path
 
 
+class _SharedRead(threading.local):
+    """This thread's :func:`reading` block: the workspace it covers and its one open connection."""
+
+    key: str | None = None
+    opened: Any = None                                   # the connect() context of the shared connection
+    con: duckdb.DuckDBPyConnection | None = None
+
+    def close(self) -> None:
+        opened, self.opened, self.con = self.opened, None, None
+        if opened is not None:
+            opened.__exit__(None, None, None)
+
+
+_shared = _SharedRead()
+
+
+@contextmanager
+def reading(workspace: str | os.PathLike[str]) -> Iterator[None]:
+    """Within this block, this thread's read-only :func:`connect` calls on ``workspace`` share one connection.
+
+    A page's first load makes a handful of reads, and each open of the file costs ~20 ms (several times
+    that while a browser keeps the machine's cores busy loading the page). The connection is opened by the
+    first read and closed at the end of the block; a write inside the block closes it first (a process
+    cannot hold one file read-only and read-write at once). The connection holds the workspace's lock
+    like any operation: another thread's store operation waits for the end of the block, so the block must
+    not wait for a thread that uses the store (a page's first load does not).
+    """
+    if _shared.key is not None:       # nested: the outer block decides
+        yield
+        return
+    _shared.key = str(db_path(workspace).resolve())
+    try:
+        yield
+    finally:
+        try:
+            _shared.close()
+        finally:
+            _shared.key = None
+
+
 @contextmanager
 def connect(
     workspace: str | os.PathLike[str],
@@ -382,6 +422,32 @@ def connect(
         WorkspaceError: no workspace there, or not an econn one.
         StoreBusyError: another process kept the lock past the timeout.
     """
+    if _shared.key is not None and _shared.key == str(db_path(workspace).resolve()):
+        if not read_only:
+            _shared.close()
+        else:
+            if _shared.con is None:
+                opened = _connect(workspace, read_only=True, timeout=timeout, on_wait=on_wait)
+                _shared.con = opened.__enter__()
+                _shared.opened = opened
+            cursor = _shared.con.cursor()   # its own result state; closing it leaves the connection open
+            try:
+                yield cursor
+            finally:
+                cursor.close()
+            return
+    with _connect(workspace, read_only=read_only, timeout=timeout, on_wait=on_wait) as con:
+        yield con
+
+
+@contextmanager
+def _connect(
+    workspace: str | os.PathLike[str],
+    *,
+    read_only: bool,
+    timeout: float | None,
+    on_wait: WaitCallback | None,
+) -> Iterator[duckdb.DuckDBPyConnection]:
     path = init_store(workspace, create=False, timeout=timeout, on_wait=on_wait)
     budget = lock_timeout() if timeout is None else timeout
     plock = _process_lock(path)

@@ -221,3 +221,36 @@ def test_busy_holder_probes_without_taking_or_waiting(workspace: Path, tmp_path:
     not_a_workspace.mkdir()
     assert store.busy_holder(not_a_workspace) is None
     assert not (not_a_workspace / store.LOCK_NAME).exists()            # the probe creates nothing
+
+
+def test_reading_block_opens_the_file_once_and_lets_writes_through(workspace: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    opens: list[bool] = []
+    real_open = store._open_raw
+
+    def counting_open(path, read_only, timeout, on_wait):  # type: ignore[no-untyped-def]
+        opens.append(read_only)
+        return real_open(path, read_only, timeout, on_wait)
+
+    monkeypatch.setattr(store, "_open_raw", counting_open)
+    plock = store._process_lock(store.db_path(workspace))
+    with store.reading(workspace):
+        for _ in range(3):
+            assert store.query_df(workspace, "SELECT count(*) AS n FROM connectors")["n"][0] >= 0
+        assert opens == [True] and plock.depth == 1          # three reads, one open
+        with store.transaction(workspace) as con:            # a write: the shared connection closes first
+            store.set_setting(con, "reading-test", "42")
+        with store.connect(workspace, read_only=True) as con:
+            assert store.get_setting(con, "reading-test") == "42"
+        assert opens == [True, False, True]
+        seen: list[int] = []
+        other = threading.Thread(target=lambda: seen.append(len(store.query_df(workspace, "SELECT 1"))))
+        other.start()
+        other.join(0.5)
+        assert other.is_alive() and seen == []               # another thread's operation waits for the block
+    other.join(10)
+    assert seen == [1] and opens == [True, False, True, True]  # ... then opens its own connection
+    assert plock.depth == 0                                  # closed with the block
+    with store.connect(workspace, read_only=True):
+        pass
+    assert len(opens) == 5                                   # outside a block: one open per operation

@@ -330,3 +330,113 @@ def test_a_callback_does_not_remove_another_threads_wait() -> None:
 
     panel.guard(click)()
     assert seen == [True] and panel.is_waiting
+
+
+class VoilaRequestInfo:
+    """Stand-in for Voilà's request-info socket (``/voila/query/<kernel id>``): a preheated kernel waits
+    on it, and Voilà sends the page's address once a user opens the page."""
+
+    def __init__(self, payload: dict[str, str]) -> None:
+        import json
+
+        import websockets
+
+        self.opened = threading.Event()
+        self.connected = threading.Event()
+        ready = threading.Event()
+        self.loop = asyncio.new_event_loop()
+
+        async def handler(connection) -> None:  # type: ignore[no-untyped-def]
+            self.connected.set()
+            await self.loop.run_in_executor(None, self.opened.wait, 30)
+            await connection.send(json.dumps(payload))
+
+        async def serve() -> None:
+            self.server = await websockets.serve(handler, "127.0.0.1", 0)
+            self.port = self.server.sockets[0].getsockname()[1]
+            ready.set()
+
+        threading.Thread(target=self.loop.run_forever, daemon=True).start()
+        asyncio.run_coroutine_threadsafe(serve(), self.loop)
+        assert ready.wait(10)
+
+    def close(self) -> None:
+        self.opened.set()
+
+        async def stop() -> None:
+            self.server.close()
+            await self.server.wait_closed()
+
+        asyncio.run_coroutine_threadsafe(stop(), self.loop).result(10)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+
+
+@pytest.fixture
+def preheated(monkeypatch: pytest.MonkeyPatch) -> Iterator[VoilaRequestInfo]:
+    """This process as a preheated Voilà kernel that no user has opened yet."""
+    socket = VoilaRequestInfo({"QUERY_STRING": "connecteur=FACIL",
+                               "SCRIPT_NAME": "/voila/render/00_accueil.ipynb"})
+    monkeypatch.setattr(common, "_REQUEST", threading.Event())
+    for key, value in {"VOILA_PREHEAT": "True", "VOILA_APP_IP": "127.0.0.1",
+                       "VOILA_APP_PORT": str(socket.port), "VOILA_SERVER_URL": "/",
+                       "VOILA_KERNEL_ID": "k-test"}.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("QUERY_STRING", raising=False)
+    yield socket
+    socket.close()
+    for key in ("QUERY_STRING", "SCRIPT_NAME"):   # set by Voilà's helper, outside monkeypatch's knowledge
+        os.environ.pop(key, None)
+
+
+def test_preheated_page_ends_its_cell_at_once_and_loads_when_opened(
+        demo_workspace: Path, kernel_loop: asyncio.AbstractEventLoop, preheated: VoilaRequestInfo) -> None:
+    """Voilà sends a preheated page as soon as its cells have ended: the page must not wait for the request
+    in a cell, and it loads the data (and the connector of its address) only once a user opens it."""
+    assert common.page_request_pending()
+    t0 = time.monotonic()
+    page = HomePage(demo_workspace)
+    assert time.monotonic() - t0 < 2 and not page.loaded.is_set()
+    assert preheated.connected.wait(10)                       # waiting on Voilà's socket, in a helper thread
+    time.sleep(0.3)
+    assert not page.loaded.is_set() and page.table.value == "" and page.connector.value == ""
+
+    preheated.opened.set()                                    # a user opens the page
+    assert page.loaded.wait(20)
+    assert not common.page_request_pending()
+    assert page.connector.value == "FACIL"            # the address's connector, read after the request
+    assert "FACIL" in page.table.value and "CSV" in page.table.value
+    assert "connecteur=FACIL" in page.links.value             # links keep it
+    assert not [t for t in _texts(page.messages) if "erreur" in t.lower()]
+
+
+def test_outside_a_preheated_kernel_nothing_waits_for_a_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(common, "_REQUEST", threading.Event())
+    for value in (None, "False"):
+        if value is None:
+            monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+        else:
+            monkeypatch.setenv("VOILA_PREHEAT", value)
+        assert not common.page_request_pending()
+        t0 = time.monotonic()
+        common.wait_for_page_request()
+        assert time.monotonic() - t0 < 0.5
+
+
+def test_preheated_page_opened_while_the_store_is_busy_shows_the_asked_connector_and_waits(
+        demo_workspace: Path, kernel_loop: asyncio.AbstractEventLoop, preheated: VoilaRequestInfo) -> None:
+    from econn.ui.history import HistoryPage
+
+    page = HistoryPage(demo_workspace)
+    changes: list[object] = []
+    page.connector.observe(lambda c: changes.append(c["new"]), names="value")
+    held = HeldLock(demo_workspace)
+    try:
+        preheated.opened.set()
+        assert _until(lambda: page.messages.is_waiting)
+        # the header says which connector, without a change of value (the page would read the busy store)
+        assert page.connector.label == "FACIL" and page.connector.disabled and changes == []
+        assert not page.loaded.is_set()
+    finally:
+        held.release()
+    assert page.loaded.wait(20)
+    assert page.connector.value == "FACIL" and changes == ["FACIL"] and not page.messages.is_waiting

@@ -41,11 +41,10 @@ def page(demo_workspace: Path) -> CorrespondencesPage:
     return CorrespondencesPage(demo_workspace)
 
 
-def test_notebook_is_three_thin_cells() -> None:
+def test_notebook_is_two_thin_cells() -> None:
     nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
     assert [c["source"] for c in nb["cells"]] == [
-        "from econn.ui import wait_for_page_request\nfrom econn.ui.correspondences import CorrespondencesPage",
-        "wait_for_page_request()", "CorrespondencesPage()"]
+        "from econn.ui.correspondences import CorrespondencesPage", "CorrespondencesPage()"]
     assert all(c["cell_type"] == "code" and not c["outputs"] for c in nb["cells"])
 
 

@@ -241,11 +241,10 @@ def test_missing_workspace_is_a_message(tmp_path: Path) -> None:
     assert _messages(page, "error") and page.connector.options == ()
 
 
-def test_notebook_is_three_small_cells() -> None:
+def test_notebook_is_two_small_cells() -> None:
     nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
     assert [c["source"] for c in nb["cells"]] == [
-        "from econn.ui import wait_for_page_request\nfrom econn.ui.reception import ReceptionPage",
-        "wait_for_page_request()",
+        "from econn.ui.reception import ReceptionPage",
         "ReceptionPage()",
     ]
     assert all(c["cell_type"] == "code" and not c["outputs"] for c in nb["cells"])

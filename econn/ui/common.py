@@ -18,6 +18,7 @@ import logging
 import os
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -88,17 +89,33 @@ def available_dashboards() -> list[tuple[str, str, str]]:
     return [d for d in DASHBOARDS if (folder / d[0]).exists()]
 
 
+_REQUEST = threading.Event()        # set once a user has opened this preheated page
+_REQUEST_LOCK = threading.Lock()
+# What to redo on the kernel's main thread once the page's address is known (selectors that follow it).
+_ON_REQUEST: list[weakref.WeakMethod[Callable[[], None]]] = []
+
+
+def page_request_pending() -> bool:
+    """True in a preheated Voilà kernel that no user has opened yet (its address is not known)."""
+    return os.environ.get("VOILA_PREHEAT", "False") == "True" and not _REQUEST.is_set()
+
+
 def wait_for_page_request() -> None:
-    """In a preheated Voilà kernel, wait here until a user opens the page (fresh data, not stale).
+    """Block until a user opens this preheated page; Voilà then gives the kernel the page's address.
 
-    Imports and kernel start-up happen before this point, ahead of the request; outside Voilà
-    (nbval, plain Jupyter) this returns at once.
+    Returns at once outside a preheated kernel (nbval, plain Jupyter, a kernel started for the request)
+    and once the request has been seen. Blocks the calling thread: :func:`load_when_free` calls it from a
+    helper thread, so that the notebook's cells end before the request and Voilà sends the page at once.
     """
-    if os.environ.get("VOILA_PREHEAT", "False") == "False":
+    if not page_request_pending():
         return
-    from voila.utils import wait_for_request  # only inside Voilà
+    with _REQUEST_LOCK:
+        if _REQUEST.is_set():
+            return
+        from voila.utils import wait_for_request  # only inside Voilà
 
-    wait_for_request()
+        wait_for_request()   # sets QUERY_STRING and the other request variables in os.environ
+        _REQUEST.set()
 
 
 class MessagePanel(w.VBox):
@@ -222,7 +239,8 @@ class ConnectorSelector(w.Dropdown):
 
     def __init__(self, workspace: str | Path, *, allow_all: bool = False, include_hidden: bool = False,
                  wanted: str | None = None) -> None:
-        wanted = requested_connector() if wanted is None else (wanted or None)
+        follow = wanted is None
+        wanted = requested_connector() if follow else (wanted or None)
         options = ([ALL_CONNECTORS] if allow_all else []) + ([(wanted, wanted)] if wanted else [])
         value = wanted or ("" if allow_all else None)
         super().__init__(description="Connecteur", options=options, value=value, disabled=True,
@@ -232,6 +250,20 @@ class ConnectorSelector(w.Dropdown):
         self.allow_all = allow_all
         self.include_hidden = include_hidden
         self.settings: dict[str, ConnectorSettings] = {}
+        # A preheated page is built before its address is known: the first load reads it again.
+        self._follow_address = follow
+        if follow and page_request_pending():
+            _ON_REQUEST.append(weakref.WeakMethod(self._show_requested))
+
+    def _show_requested(self) -> None:
+        """Show the connector asked in the page's address before the first load (which may wait).
+
+        Only the label changes: a new value would make the page react (read the store, perhaps busy) before
+        its first load, which then selects that connector for real.
+        """
+        wanted = requested_connector()
+        if self._follow_address and wanted:
+            self.options = [(wanted, self.value)]
 
     @observe("options")
     def _propagate_options(self, change: Any) -> None:
@@ -248,7 +280,13 @@ class ConnectorSelector(w.Dropdown):
             self.index = 0 if options else None
 
     def load(self, select: str | None = None) -> dict[str, ConnectorSettings]:
-        """Read the connectors and keep the current choice (or ``select``) if listed, else the first entry."""
+        """Read the connectors and keep the current choice (or ``select``) if listed, else the first entry.
+
+        The first load of a selector that follows the page's address selects the connector asked there.
+        """
+        if self._follow_address:
+            self._follow_address = False
+            select = select or requested_connector()
         found = list_connectors(self.workspace, include_hidden=self.include_hidden)
         self.settings = {c.code: c for c in found}
         options = ([ALL_CONNECTORS] if self.allow_all else []) + [
@@ -377,6 +415,12 @@ def load_when_free(workspace: Path, messages: MessagePanel, load: Callable[[], N
     In a kernel the panel also becomes the store's wait hook (:func:`econn.store.set_wait_hook`), so every
     later wait of this page's callbacks is reported there too.
 
+    In a preheated Voilà kernel the load waits for a user to open the page (fresh data and the address's
+    connector, not those of the moment the kernel started): a helper thread waits for the request, while
+    the notebook's cells end at once so that Voilà sends the page as soon as it is asked for. The load then
+    runs on the kernel while the browser loads Voilà's scripts, which takes longer (see
+    ``benchmarks/page_speed.py``); had it not ended, the widgets show its result as it comes.
+
     Returns:
         An event set once the load has run (its errors are shown in the panel).
     """
@@ -387,7 +431,8 @@ def load_when_free(workspace: Path, messages: MessagePanel, load: Callable[[], N
 
     def run(waited: float | None = None) -> None:
         try:
-            messages.guard(load)()
+            with store.reading(workspace):    # one open of the file for the whole first load
+                messages.guard(load)()
             messages.clear_wait()
             if waited is not None:
                 messages.info(f"Espace de travail libéré : page chargée après {waited:.0f} s d'attente.")
@@ -395,24 +440,49 @@ def load_when_free(workspace: Path, messages: MessagePanel, load: Callable[[], N
             messages.clear_wait()
             done.set()
 
-    holder = None if loop is None else store.busy_holder(workspace)
-    if holder is None:
-        run()
-        return done
-    report = _WaitReport(messages)
-    report(0.0, holder)
+    def start() -> None:
+        holder = None if loop is None else store.busy_holder(workspace)
+        if holder is None:
+            run()
+            return
+        report = _WaitReport(messages)
+        report(0.0, holder)
 
-    def wait() -> None:
-        try:
-            # One long wait, not a retry loop: each timed-out attempt would leave a helper thread queued.
-            with store.connect(workspace, read_only=True, timeout=7 * 24 * 3600.0, on_wait=report):
+        def wait() -> None:
+            try:
+                # One long wait, not a retry loop: each timed-out attempt would leave a helper thread queued.
+                with store.connect(workspace, read_only=True, timeout=7 * 24 * 3600.0, on_wait=report):
+                    pass
+            except Exception:  # noqa: BLE001, S110 - the load itself meets the problem and reports it
                 pass
-        except Exception:  # noqa: BLE001, S110 - the load itself meets the problem and reports it
-            pass
-        try:
-            loop.call_soon_threadsafe(run, time.monotonic() - report.start)
-        except RuntimeError:  # the kernel is shutting down
-            pass
+            _call_in_kernel(loop, run, time.monotonic() - report.start)
 
-    threading.Thread(target=wait, name="econn-page-wait", daemon=True).start()
+        threading.Thread(target=wait, name="econn-page-wait", daemon=True).start()
+
+    if loop is None or not page_request_pending():
+        start()
+        return done
+
+    def after_request() -> None:
+        wait_for_page_request()
+        _call_in_kernel(loop, _requested_then, start)
+
+    threading.Thread(target=after_request, name="econn-page-request", daemon=True).start()
     return done
+
+
+def _requested_then(start: Callable[[], None]) -> None:
+    """Once the page's address is known: what follows it first (header), then the page's first load."""
+    while _ON_REQUEST:
+        method = _ON_REQUEST.pop()()
+        if method is not None:
+            method()
+    start()
+
+
+def _call_in_kernel(loop: asyncio.AbstractEventLoop, fn: Callable[..., None], *args: Any) -> None:
+    """Hand ``fn`` to the kernel's main thread, where widgets are built and changed."""
+    try:
+        loop.call_soon_threadsafe(fn, *args)
+    except RuntimeError:  # the kernel is shutting down
+        pass
