@@ -33,9 +33,9 @@ reset: $(VENV)/.installed $(WORKSPACE)/econn.duckdb
 	$(BIN)/econn demo --reset --out $(WORKSPACE)
 
 ## Serve the dashboards with Voilà on 127.0.0.1:$(PORT) (settings in voila.json).
+## `econn ui` prints the address and starts Voilà with econn's template (share/jupyter) in its path.
 run: $(VENV)/.installed $(WORKSPACE)/econn.duckdb
-	@echo "econn : tableaux de bord sur http://127.0.0.1:$(PORT)/voila/render/00_accueil.ipynb"
-	$(BIN)/voila notebooks/ --Voila.ip=127.0.0.1 --Voila.port=$(PORT) --Voila.port_retries=0 --no-browser
+	$(BIN)/econn ui --workspace $(WORKSPACE) --port $(PORT)
 
 ## Debian's headless chromium for the browser tests (Playwright cannot download its own here).
 browser:

@@ -11,7 +11,9 @@ demo workspace (built if ``--workspace`` does not exist). Timing starts once the
 ``--repeat`` times, round-robin, each time in a fresh browser context: from ``goto`` (``commit``) to
 the page's ready selector (``READY`` in tests/browser/test_all_pages.py, the one the browser test
 waits for). After a load of a preheated page the script waits until its pool is filled again, then
-``--pause`` seconds more, so that one load's kernel start-up does not slow the next. The first load after
+``--pause`` seconds more and until the CPUs are idle (under 10 % busy over half a second: the refill is
+announced before the new kernel has run its notebook), so that one load's kernel start-up does not slow
+the next. The first load after
 start-up is slower whatever the page (seen here: 6.6 s for a preheated home page, then 2.0 s; the next,
 cold, page 3.5 s): ``--warmup`` loads of the first page come first, reported and not counted. Whether a
 load got a preheated kernel is read from Voilà's log (« Using pre-heated kernel »), not assumed.
@@ -56,6 +58,29 @@ def preheated_notebooks(config_file: Path = ROOT / "voila.json") -> dict[str, in
     default = pools.get("default", {}).get("pool_size", cfg["VoilaConfiguration"].get("default_pool_size", 1))
     sizes = {nb: int(pools.get(nb, {}).get("pool_size", default)) for nb in READY}
     return {nb: n for nb, n in sizes.items() if n > 0}
+
+
+def _cpu_times() -> tuple[int, int]:
+    """(busy, total) jiffies of all CPUs since boot, from /proc/stat."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]   # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
+def wait_for_quiet_cpu(busy_below: float = 0.10, window: float = 0.5, limit: float = 30.0) -> float:
+    """Wait until the CPUs are less than ``busy_below`` busy over ``window`` seconds; return seconds waited.
+
+    A refilled kernel pool is announced before the new kernel has run its notebook (imports, widgets):
+    timing the next page while it does measures both. Gives up after ``limit`` seconds.
+    """
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < limit:
+        b0, n0 = _cpu_times()
+        time.sleep(window)
+        b1, n1 = _cpu_times()
+        if n1 > n0 and (b1 - b0) / (n1 - n0) < busy_below:
+            break
+    return time.monotonic() - t0
 
 
 class Voila:
@@ -104,23 +129,29 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
     times: dict[str, list[float]] = {p: [] for p in pages}
     kinds: dict[str, list[str]] = {p: [] for p in pages}
     warmup: list[float] = []
+    waited_quiet: list[float] = []
     try:
         for nb in pools:
             server.wait_until(f"kernel pool of {nb} filled", lambda nb=nb: server.count(FILLED, nb) >= 1)
         print(f"Voilà ready on {server.url}; preheated: {', '.join(pools) or 'none'}", flush=True)
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            # Nothing intercepted (econn's template asks no CDN): Playwright routing would add its own work
+            # to every request of the page.
+            options = {"viewport": {"width": 1360, "height": 900}, "locale": "fr-FR"}
+            # --browser-cache: one browser profile on disk for every load, as the browser of a user who
+            # opened the pages before (Voilà's scripts from its disk cache, compiled code from V8's cache);
+            # a context of a plain launch() keeps neither. Default: a new profile per load.
+            profile = tempfile.mkdtemp(prefix="econn-browser-profile-") if args.browser_cache else None
+            if profile:
+                shared = p.chromium.launch_persistent_context(profile, executable_path=CHROMIUM,
+                                                              args=CHROMIUM_ARGS, headless=True, **options)
+                browser = shared
+            else:
+                shared = None
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
             try:
                 def new_context() -> Any:
-                    context = browser.new_context(viewport={"width": 1360, "height": 900}, locale="fr-FR")
-                    # no network here: the lab template's icon font request gets an empty answer
-                    context.route(lambda url: not url.startswith(server.url),
-                                  lambda route: route.fulfill(status=200, body="", content_type="text/css"))
-                    return context
-
-                # --browser-cache: one browser profile for every load, as a user's browser that already
-                # opened the pages (Voilà's scripts from its HTTP cache); default: a new profile per load.
-                shared = new_context() if args.browser_cache else None
+                    return browser.new_context(**options)
 
                 def load(nb: str) -> tuple[float, bool]:
                     used, filled = server.count(USED, nb), server.count(FILLED, nb)
@@ -136,6 +167,7 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
                         server.wait_until(f"kernel pool of {nb} refilled",
                                           lambda: server.count(FILLED, nb) > filled)
                     time.sleep(args.pause)
+                    waited_quiet.append(wait_for_quiet_cpu())
                     return seconds, server.count(USED, nb) > used
 
                 for _ in range(args.warmup):  # the first load after start-up is slower, whatever the page
@@ -150,6 +182,8 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
                         print(f"round {round_}  {nb:<24} {kinds[nb][-1]:<9} {seconds:6.2f} s", flush=True)
             finally:
                 browser.close()
+                if profile:
+                    shutil.rmtree(profile, ignore_errors=True)
     finally:
         server.stop()
     rows = {}
@@ -164,6 +198,7 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
             "repeat": args.repeat, "pause_s": args.pause, "cold": args.cold,
             "browser_cache": args.browser_cache,
             "warmup": {"page": pages[0], "times": warmup},
+            "waited_for_quiet_cpu_s": [round(x, 2) for x in waited_quiet],
             "pages": rows}
 
 
@@ -178,7 +213,7 @@ def main() -> int:
                     help="workspace to copy (default data/demo; built if missing)")
     ap.add_argument("--timeout", type=float, default=120, help="seconds allowed per load (default 120)")
     ap.add_argument("--browser-cache", action="store_true",
-                    help="keep one browser profile for all loads (its HTTP cache warm after the first load)")
+                    help="one browser profile on disk for all loads (its caches warm after the first load)")
     ap.add_argument("--cold", action="store_true",
                     help="no preheated kernels (voila.json's pools switched off): every load starts a kernel")
     args = ap.parse_args()

@@ -37,13 +37,27 @@ def app_root() -> Path:
 
 
 def voila_command(root: Path, port: int) -> list[str]:
-    """The Voilà command line (run with ``cwd=root`` so that voila.json is read)."""
+    """The Voilà command line (run with ``cwd=root`` so that voila.json is read, and :func:`voila_env`)."""
     exe = Path(sys.executable).parent / "voila"
     voila = str(exe) if exe.exists() else shutil.which("voila")
     if voila is None:
         raise WorkspaceError("voila is not installed", "Voilà n'est pas installé : pip install voila.")
     return [voila, "notebooks/", "--Voila.ip=127.0.0.1", f"--Voila.port={port}", "--Voila.port_retries=0",
             "--no-browser", f"--Voila.config_file_paths={root}"]
+
+
+def voila_env(root: Path, workspace: Path, base: dict[str, str] | None = None) -> dict[str, str]:
+    """Voilà's environment: the workspace, and the checkout's ``share/jupyter`` first in ``JUPYTER_PATH``.
+
+    voila.json names econn's own template (``share/jupyter/voila/templates/econn``); Voilà looks for
+    templates in the Jupyter data folders, and an editable install does not copy data files there.
+    """
+    env = dict(os.environ if base is None else base, ECONN_WORKSPACE=str(workspace))
+    env.pop("QUERY_STRING", None)   # a page's address reaches its kernel from Voilà, never from here
+    known = [p for p in env.get("JUPYTER_PATH", "").split(os.pathsep) if p]
+    paths = [str(root / "share" / "jupyter"), *known]
+    env["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(paths))
+    return env
 
 
 def _ui(args: argparse.Namespace) -> int:
@@ -59,7 +73,7 @@ def _ui(args: argparse.Namespace) -> int:
             f"no econn workspace at {ws}",
             f"Aucun espace de travail econn dans {ws}. Créez-le avec « econn demo --out {ws} ».",
         )
-    env = dict(os.environ, ECONN_WORKSPACE=str(ws))
+    env = voila_env(root, ws)
     cmd = voila_command(root, args.port)
     print(f"econn : tableaux de bord sur http://127.0.0.1:{args.port}/voila/render/00_accueil.ipynb "
           f"(espace de travail : {ws}) ; Ctrl+C pour arrêter.", flush=True)

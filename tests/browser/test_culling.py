@@ -102,8 +102,6 @@ def test_closed_tabs_kernels_are_culled_and_release_what_they_held(browser, cull
     ws = server.workspace
     t_start = time.monotonic()
     context = browser.new_context(viewport={"width": 1360, "height": 900}, locale="fr-FR")
-    context.route(lambda url: not url.startswith(server.url),
-                  lambda route: route.fulfill(status=200, body="", content_type="text/css"))
 
     home = context.new_page()
     home.goto(server.render_url("00_accueil.ipynb"), wait_until="commit", timeout=90000)

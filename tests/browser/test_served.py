@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import urllib.error
 import urllib.request
 
@@ -47,5 +48,8 @@ def test_rendered_page_has_no_source_and_server_binds_loopback(voila_server) -> 
     assert status == 200
     with urllib.request.urlopen(voila_server.url + "/voila/render/00_accueil.ipynb", timeout=60) as r:
         html = r.read().decode("utf-8", "replace")
-    assert "wait_for_page_request" not in html and "from econn" not in html
+    assert "from econn" not in html and "import " not in html
+    # econn's template: nothing asked of a CDN (offline, a CDN style sheet holds the first paint)
+    assert "/voila/templates/econn/static/" in html
+    assert not re.findall(r'(?:src|href)="(?:https?:)?//', html), "the page asks another host for something"
     assert voila_server.url.startswith("http://127.0.0.1:")

@@ -24,8 +24,6 @@ HOLD = 6.0           # seconds the store stays busy once the page says it waits
 def warm_server(browser, voila_server) -> None:  # type: ignore[no-untyped-def]
     """Open one page first: the timing below is the page's, not the server's start or its kernel pools'."""
     context = browser.new_context()
-    context.route(lambda url: not url.startswith(voila_server.url),
-                  lambda route: route.fulfill(status=200, body="", content_type="text/css"))
     pg = context.new_page()
     pg.goto(voila_server.render_url("00_accueil.ipynb"), wait_until="commit", timeout=90000)
     pg.wait_for_selector(".econn-home .econn-connectors table", state="visible", timeout=90000)
