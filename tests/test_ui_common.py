@@ -440,3 +440,19 @@ def test_preheated_page_opened_while_the_store_is_busy_shows_the_asked_connector
         held.release()
     assert page.loaded.wait(20)
     assert page.connector.value == "FACIL" and changes == ["FACIL"] and not page.messages.is_waiting
+
+
+def test_preheated_page_loads_even_if_voila_never_sends_the_request_info(
+        demo_workspace: Path, kernel_loop: asyncio.AbstractEventLoop, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Voilà's helper raises on an unexpected socket error: the page must not stay empty for ever."""
+    monkeypatch.setattr(common, "_REQUEST", threading.Event())
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    import voila.utils
+
+    def broken(url: str | None = None) -> None:
+        raise OSError("connection reset by peer")
+
+    monkeypatch.setattr(voila.utils, "wait_for_request", broken)
+    page = HomePage(demo_workspace)
+    assert page.loaded.wait(20)
+    assert "CSV" in page.table.value and page.connector.value == ""

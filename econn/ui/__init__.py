@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from .common import DASHBOARDS, MessagePanel, page_header, wait_for_page_request
+from .common import DASHBOARDS, MessagePanel, page_header
 
-__all__ = ["DASHBOARDS", "MessagePanel", "page_header", "wait_for_page_request"]
+__all__ = ["DASHBOARDS", "MessagePanel", "page_header"]

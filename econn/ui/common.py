@@ -419,7 +419,8 @@ def load_when_free(workspace: Path, messages: MessagePanel, load: Callable[[], N
     connector, not those of the moment the kernel started): a helper thread waits for the request, while
     the notebook's cells end at once so that Voilà sends the page as soon as it is asked for. The load then
     runs on the kernel while the browser loads Voilà's scripts, which takes longer (see
-    ``benchmarks/page_speed.py``); had it not ended, the widgets show its result as it comes.
+    ``benchmarks/page_speed.py``); if it has not ended when the browser connects, the widgets show its
+    result as it arrives.
 
     Returns:
         An event set once the load has run (its errors are shown in the panel).
@@ -464,19 +465,23 @@ def load_when_free(workspace: Path, messages: MessagePanel, load: Callable[[], N
         return done
 
     def after_request() -> None:
-        wait_for_page_request()
-        _call_in_kernel(loop, _requested_then, start)
+        try:
+            wait_for_page_request()
+        except Exception:  # noqa: BLE001 - the page loads anyway, without what the address asked
+            log.exception("Voilà's request info did not arrive: the page loads without its address")
+            _REQUEST.set()
+        _call_in_kernel(loop, _requested_then, messages, start)
 
     threading.Thread(target=after_request, name="econn-page-request", daemon=True).start()
     return done
 
 
-def _requested_then(start: Callable[[], None]) -> None:
+def _requested_then(messages: MessagePanel, start: Callable[[], None]) -> None:
     """Once the page's address is known: what follows it first (header), then the page's first load."""
     while _ON_REQUEST:
         method = _ON_REQUEST.pop()()
         if method is not None:
-            method()
+            messages.guard(method)()
     start()
 
 
