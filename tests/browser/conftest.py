@@ -239,3 +239,13 @@ def load_pending_file(pg: object, name: str, timeout_ms: int = 90000) -> None:
                          ".some(o => o.textContent.includes(n))", arg=name, timeout=timeout_ms)
     pg.locator(".econn-file select").select_option(label=name)  # type: ignore[attr-defined]
     pg.locator("button.econn-load").click()  # type: ignore[attr-defined]
+
+
+def excel_download(pg: object, button: str, box: str, timeout_ms: int = 90000) -> str:
+    """Click an Excel export ``button``, wait for the download link in ``box``; return its .xlsx data URL."""
+    pg.locator(button).click()  # type: ignore[attr-defined]
+    link = pg.locator(f"{box} a[download]")  # type: ignore[attr-defined]
+    link.wait_for(state="visible", timeout=timeout_ms)
+    href = link.get_attribute("href") or ""
+    assert href.startswith("data:application/vnd.openxmlformats"), href[:80]
+    return href

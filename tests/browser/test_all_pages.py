@@ -23,6 +23,7 @@ from econn.ui.common import available_dashboards
 from .conftest import (
     Problems,
     VoilaServer,
+    excel_download,
     load_pending_file,
     open_dashboard,
     record_timing,
@@ -154,10 +155,7 @@ def _history(pg, server: VoilaServer) -> None:  # type: ignore[no-untyped-def]
     pg.wait_for_function("() => { const r = [...document.querySelectorAll('tr.econn-history-row')];"
                          " return r.length > 0 && r.every(x => x.dataset.level === 'erreur'); }",
                          timeout=WAIT)
-    pg.locator("button.econn-history-export").click()
-    link = pg.locator(".econn-history-download a[download]")
-    link.wait_for(state="visible", timeout=WAIT)
-    assert (link.get_attribute("href") or "").startswith("data:application/vnd.openxmlformats")
+    excel_download(pg, "button.econn-history-export", ".econn-history-download", timeout_ms=WAIT)
     _frame(pg, ".econn-page")
     screenshot(pg, "04_historique")
 

@@ -10,7 +10,7 @@ import openpyxl
 from econn import store
 from econn.ui.diagnostics import CHOICES
 
-from .conftest import open_dashboard, run_diagnostic, screenshot
+from .conftest import excel_download, open_dashboard, run_diagnostic, screenshot
 
 WAIT = 90000
 
@@ -41,10 +41,7 @@ def test_diagnostics_page(page, voila_server) -> None:  # type: ignore[no-untype
     assert pg.locator(".econn-cleanup-plan tr.econn-plan-row").count() >= 6
 
     # the Excel report
-    pg.locator("button.econn-diag-excel").click()
-    link = pg.wait_for_selector(".econn-diag-download a[download]", timeout=WAIT)
-    href = link.get_attribute("href")
-    assert href.startswith("data:application/vnd.openxmlformats")
+    href = excel_download(pg, "button.econn-diag-excel", ".econn-diag-download", timeout_ms=WAIT)
     wb = openpyxl.load_workbook(io.BytesIO(base64.b64decode(href.split(",", 1)[1])))
     assert wb.sheetnames
     screenshot(pg, "03_diagnostics")

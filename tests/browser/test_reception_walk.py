@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .conftest import choose_connector, load_pending_file, open_dashboard, screenshot
+from .conftest import choose_connector, excel_download, load_pending_file, open_dashboard, screenshot
 
 WAIT = 90000
 
@@ -71,8 +71,5 @@ def test_walk_the_whole_reception(page, voila_server) -> None:  # type: ignore[n
     pg.wait_for_function("() => document.querySelector('.econn-findings-table').innerText.includes('VIN-MEURSAULT')"
                          " && !document.querySelector('.econn-findings-table').innerText.includes('FIC-DUPDOC')",
                          timeout=WAIT)
-    pg.locator("button.econn-findings-export").click()
-    link = pg.locator(".econn-findings-download a[download]")
-    link.wait_for(state="visible", timeout=WAIT)
-    assert (link.get_attribute("href") or "").startswith("data:application/vnd.openxmlformats")
+    excel_download(pg, "button.econn-findings-export", ".econn-findings-download", timeout_ms=WAIT)
     problems.assert_clean()
