@@ -28,7 +28,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -366,13 +366,13 @@ class _SharedRead(threading.local):
     """This thread's :func:`reading` block: the workspace it covers and its one open connection."""
 
     key: str | None = None
-    opened: Any = None                                   # the connect() context of the shared connection
     con: duckdb.DuckDBPyConnection | None = None
+    stack: ExitStack | None = None                       # closes the connection and releases the lock
 
     def close(self) -> None:
-        opened, self.opened, self.con = self.opened, None, None
-        if opened is not None:
-            opened.__exit__(None, None, None)
+        stack, self.stack, self.con = self.stack, None, None
+        if stack is not None:
+            stack.close()
 
 
 _shared = _SharedRead()
@@ -427,9 +427,10 @@ def connect(
             _shared.close()
         else:
             if _shared.con is None:
-                opened = _connect(workspace, read_only=True, timeout=timeout, on_wait=on_wait)
-                _shared.con = opened.__enter__()
-                _shared.opened = opened
+                stack = ExitStack()
+                _shared.con = stack.enter_context(_connect(workspace, read_only=True, timeout=timeout,
+                                                           on_wait=on_wait))
+                _shared.stack = stack
             cursor = _shared.con.cursor()   # its own result state; closing it leaves the connection open
             try:
                 yield cursor
