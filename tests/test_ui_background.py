@@ -7,6 +7,7 @@ import threading
 import time
 
 import pytest
+from own_loop import run_in_own_loop
 
 from econn.ui import background
 from econn.ui.background import BackgroundTask
@@ -40,21 +41,7 @@ def _run_on_loop(monkeypatch: pytest.MonkeyPatch, task: BackgroundTask, work, se
         got["bars"] = bars
         await asyncio.wait_for(ended.wait(), seconds)
 
-    # A loop of its own in its own thread: the browser tests' session-wide Playwright keeps a loop running
-    # on the main thread, where asyncio.run() would refuse to start.
-    errors: list[BaseException] = []
-
-    def in_thread() -> None:
-        try:
-            asyncio.run(main())
-        except BaseException as exc:  # noqa: BLE001 - re-raised below, on the test's thread
-            errors.append(exc)
-
-    runner = threading.Thread(target=in_thread)
-    runner.start()
-    runner.join(seconds + 5)
-    if errors:
-        raise errors[0]
+    run_in_own_loop(main(), seconds + 5)
     return got
 
 

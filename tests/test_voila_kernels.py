@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
-import threading
 from pathlib import Path
 from types import SimpleNamespace
+
+from own_loop import run_in_own_loop
 
 from econn.voila_kernels import HandoverKernelManager
 
@@ -27,20 +27,8 @@ class Manager(HandoverKernelManager):
 
 
 def _cull(km: Manager, kernel_id: str) -> None:
-    """Run one culler pass in a loop of its own thread (the browser tests keep one running on this one)."""
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            asyncio.run(km.cull_kernel_if_idle(kernel_id))
-        except BaseException as exc:  # noqa: BLE001 - re-raised below, in the test's thread
-            errors.append(exc)
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(10)
-    if errors:
-        raise errors[0]
+    """One culler pass."""
+    run_in_own_loop(km.cull_kernel_if_idle(kernel_id))
 
 
 def _kernel(idle_for: dt.timedelta, state: str = "idle") -> SimpleNamespace:
