@@ -89,9 +89,11 @@ def start_voila(workspace: Path, *extra_args: str, lock_timeout: int = 60) -> Vo
             time.sleep(0.3)
     # Wait for the preheated kernel pools too: a first page opened while seven kernels start took 13 s and
     # timed the machine's start-up, not the page.
-    pools = [nb for nb, cfg in json.loads((ROOT / "voila.json").read_text(encoding="utf-8"))
-             .get("VoilaKernelManager", {}).get("kernel_pools_config", {}).items()
-             if nb != "default" and cfg.get("pool_size", 0) > 0]
+    # (None when the arguments switch preheating off: the benchmark's cold runs.)
+    pools = [] if "--VoilaConfiguration.preheat_kernel=False" in extra_args else [
+        nb for nb, cfg in json.loads((ROOT / "voila.json").read_text(encoding="utf-8"))
+        .get("VoilaKernelManager", {}).get("kernel_pools_config", {}).items()
+        if nb != "default" and cfg.get("pool_size", 0) > 0]
     while not all(f"Kernel pool of {nb} is filled" in log.read_text(errors="replace") for nb in pools):
         if proc.poll() is not None or time.monotonic() > deadline + 120:
             break   # the tests still run (a page then gets a cold kernel); the figures show it
@@ -166,14 +168,14 @@ class Problems:
         assert not console, f"console errors: {console} (failed requests: {self.failed})"
 
 
-@pytest.fixture
-def page(browser: object, voila_server: VoilaServer) -> Iterator[tuple[object, Problems]]:
+def watched_page(context: object, server_url: str) -> tuple[object, Problems]:
+    """A new page of ``context`` whose console errors, page errors, dialogs, failed requests and requests
+    leaving ``server_url`` are collected in the returned ``Problems`` (checked by ``assert_clean``)."""
     problems = Problems()
-    context = browser.new_context(viewport={"width": 1360, "height": 900}, locale="fr-FR")  # type: ignore[attr-defined]
-    pg = context.new_page()
+    pg = context.new_page()  # type: ignore[attr-defined]
     # Watched, not intercepted: routing every request through Playwright slowed each page by ~0.2 s.
     pg.on("request", lambda r: problems.external.append(r.url)
-          if not r.url.startswith((voila_server.url, "data:", "blob:")) else None)
+          if not r.url.startswith((server_url, "data:", "blob:")) else None)
     pg.on("console", lambda m: problems.console.append(m.text) if m.type == "error" else None)
     pg.on("pageerror", lambda e: problems.page_errors.append(str(e)))
     pg.on("response", lambda r: problems.failed.append(f"{r.status} {r.request.method} {r.url}")
@@ -184,8 +186,19 @@ def page(browser: object, voila_server: VoilaServer) -> Iterator[tuple[object, P
         d.dismiss()  # type: ignore[attr-defined]
 
     pg.on("dialog", on_dialog)
-    yield pg, problems
-    context.close()
+    return pg, problems
+
+
+def new_context(browser: object) -> object:
+    """A browser context as the tests use it: a fresh profile, a laptop's viewport, French locale."""
+    return browser.new_context(viewport={"width": 1360, "height": 900}, locale="fr-FR")  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def page(browser: object, voila_server: VoilaServer) -> Iterator[tuple[object, Problems]]:
+    context = new_context(browser)
+    yield watched_page(context, voila_server.url)
+    context.close()  # type: ignore[attr-defined]
 
 
 def open_dashboard(pg: object, server: VoilaServer, notebook: str, ready: str, timeout_ms: int = 60000) -> float:
