@@ -18,7 +18,6 @@ import ipywidgets as w
 from .. import merge
 from ..diagnostics import grid_cleanup, registry, safety
 from ..diagnostics.base import DiagnosticResult
-from ..diagnostics.excel import write_report
 from ..workspace import resolve_workspace
 from . import diagnostics_view as view
 from .background import BackgroundTask
@@ -316,6 +315,8 @@ class DiagnosticsPage(w.VBox):
         if self.result is None:
             self.messages.error("Lancez d'abord un diagnostic.")
             return
+        from ..diagnostics.excel import write_report  # openpyxl: not on a cold kernel's way to the page
+
         filename = f"diagnostic-{self.result.name}-{dt.datetime.now():%Y%m%d-%H%M%S}.xlsx"
         with tempfile.TemporaryDirectory(prefix="econn-diag-") as tmp:
             path = write_report(self.result, Path(tmp) / filename)

@@ -15,7 +15,6 @@ from typing import Any
 from .. import store
 from ..correspondences import gc_table, gc_values
 from ..diagnostics.base import DiagnosticResult
-from ..diagnostics.excel import write_report
 from ..findings import Finding, Level
 from ..mappings import suggest
 from ..reception import BLOCKED, EXISTING, INTEGRATED, NEW, WAITING, DocumentRecap, FileAnalysis
@@ -250,6 +249,9 @@ def findings_xlsx(items: list[Finding], name: str = "reception",
 
     ``documents`` (documents per status) adds the documents' share chart to the summary sheet.
     """
+    # Imported here: openpyxl costs a cold kernel ~0.1 s before the page exists, for a button few press.
+    from ..diagnostics.excel import write_report
+
     extra: dict[str, Any] = {"documents": documents} if documents else {}
     with tempfile.TemporaryDirectory() as tmp:
         path = write_report(DiagnosticResult(name=name, findings=list(items), extra=extra),
