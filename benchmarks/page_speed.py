@@ -2,7 +2,7 @@
 
 Usage: python benchmarks/page_speed.py [--repeat 3] [--pause 3] [--warmup 1] [--workspace data/demo]
                                        [--pages 00_accueil.ipynb,01_reception.ipynb]
-                                       [--cold] [--browser-cache]
+                                       [--cold] [--browser-cache] [--out FILE.json]
 
 Voilà is started the way the browser tests start it (tests/browser/conftest.py): the repository's
 voila.json, ``voila notebooks/ --Voila.ip=127.0.0.1`` on a free port, against a private copy of the
@@ -18,9 +18,11 @@ start-up is slower whatever the page (seen here: 6.6 s for a preheated home page
 cold, page 3.5 s): ``--warmup`` loads of the first page come first, reported and not counted. Whether a
 load got a preheated kernel is read from Voilà's log (« Using pre-heated kernel »), not assumed.
 
-Prints a table (page, kernel, loads, median, min, max) and writes benchmarks/out/page_speed.json. The
-browser tests record their own figures under load (benchmarks/out/page_times.json); these are the
-figures of a machine doing nothing else — check the load average printed with them.
+Prints a table (page, kernel, loads, median, min, max) and writes benchmarks/out/page_speed.json (or
+``--out``). The browser tests record their own figures under load (benchmarks/out/page_times.json); these
+are the figures of a machine doing nothing else — check the load average printed with them.
+``tests/browser/test_speed.py`` runs this script (two loads per page, preheated and cold) and records its
+figures in page_times.json as well.
 """
 
 from __future__ import annotations
@@ -216,6 +218,8 @@ def main() -> int:
                     help="one browser profile on disk for all loads (its caches warm after the first load)")
     ap.add_argument("--cold", action="store_true",
                     help="no preheated kernels (voila.json's pools switched off): every load starts a kernel")
+    ap.add_argument("--out", default="",
+                    help="JSON file to write (default benchmarks/out/page_speed[_cold][_cache].json)")
     args = ap.parse_args()
     if not Path(CHROMIUM).exists():
         print(f"{CHROMIUM} is missing: run `make browser`", file=sys.stderr)
@@ -228,10 +232,10 @@ def main() -> int:
         print(f"{nb:<24} {r['kernel']:<16} {r['loads']:>5} {r['median']:>7.2f}s {r['min']:>7.2f}s "
               f"{r['max']:>7.2f}s")
     suffix = ("_cold" if args.cold else "") + ("_cache" if args.browser_cache else "")
-    out = OUT.with_name(f"page_speed{suffix}.json")
+    out = Path(args.out).resolve() if args.out else OUT.with_name(f"page_speed{suffix}.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=1, ensure_ascii=False), encoding="utf-8")
-    print(f"written: {out.relative_to(ROOT)}")
+    print(f"written: {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
     return 0
 
 
