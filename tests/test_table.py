@@ -12,7 +12,7 @@ import pytest
 from econn.dialect import Dialect, Reject
 from econn.ui import table as table_mod
 from econn.ui.common import MessagePanel
-from econn.ui.format import fr_amount
+from econn.ui.format import fr_amount, fr_count
 from econn.ui.reception_data import LoadSummary
 from econn.ui.reception_view import rejects_table, show_rejects
 from econn.ui.table import DataTable
@@ -209,3 +209,13 @@ def test_every_reject_is_reachable_by_paging(tmp_path: Path) -> None:
     assert '<tr class="econn-reject"><td>1235</td>' in t.value
     t.filter_text.value = "CW_777;"
     assert _cells(t) == ["779"]
+
+
+@pytest.mark.parametrize(("n", "word", "expected"), [
+    (0, "alerte", "0 alerte"), (1, "erreur", "1 erreur"), (2, "erreur", "2 erreurs"), (3, "succès", "3 succès"),
+    (1234, "alerte", "1\u202f234 alertes"), (2, "prix", "2 prix"), (5, "tiers", "5 tiers"),
+    (2, "travail", "2 travaux"),
+])
+def test_fr_count_agrees_in_french(n: int, word: str, expected: str) -> None:
+    plural = "travaux" if word == "travail" else None
+    assert fr_count(n, word, plural) == expected

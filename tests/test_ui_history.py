@@ -95,4 +95,4 @@ def test_chart_escapes_and_handles_empty() -> None:
     svg = stacked_bars_svg([], title="<x>")
     assert svg.startswith("<svg") and "<x>" not in svg
     svg = stacked_bars_svg([{"day": dt.date(2026, 11, 22), "succès": 3, "alerte": 1, "erreur": 0}])
-    assert "22/11/2026 : 3 succès, 1 alertes, 0 erreurs" in svg
+    assert "22/11/2026 : 3 succès, 1 alerte, 0 erreur" in svg

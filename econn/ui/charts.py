@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .format import esc, fr_date, fr_int, fr_number
+from .format import esc, fr_count, fr_date, fr_int, fr_number
 
 LEVEL_COLOURS: dict[str, str] = {"succès": "#2e8540", "alerte": "#e07b00", "erreur": "#c62828"}
 _PLURALS = {"succès": "succès", "alerte": "alertes", "erreur": "erreurs"}
@@ -57,7 +57,7 @@ def stacked_bars_svg(volumes: Any, *, width: int = 900, height: int = 220,
         x = left + i * step + (step - bar_w) / 2
         y = top + plot_h
         day = r.get("day")
-        tip = ", ".join(f"{fr_int(int(r.get(s) or 0))} {_PLURALS.get(s, s)}" for s in series)
+        tip = ", ".join(fr_count(int(r.get(s) or 0), s, _PLURALS.get(s)) for s in series)
         day_fr = fr_date(day) if isinstance(day, dt.date) else str(day or "")
         parts.append(f'<g class="econn-chart-day" data-day="{esc(day_fr)}"><title>{esc(day_fr)} : {esc(tip)}</title>')
         for s in series:

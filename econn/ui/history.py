@@ -11,13 +11,13 @@ from .. import history
 from ..workspace import resolve_workspace
 from .charts import stacked_bars_svg
 from .common import MessagePanel, load_when_free, page_header
-from .format import esc, fr_int
+from .format import esc, fr_count, fr_int
 from .history_view import current_user, download_link, export_xlsx_bytes, table_html
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 10_000
 KIND_OPTIONS = [("Tout", ""), ("Réceptions", "reception"), ("Envois", "envoi"), ("Erreurs", "erreur")]
-_BADGES = (("succès", "succes", "succès"), ("alerte", "alerte", "alertes"), ("erreur", "erreur", "erreurs"))
+_BADGES = (("succès", "succes"), ("alerte", "alerte"), ("erreur", "erreur"))   # level, CSS suffix
 
 
 def _button(label: str, css: str, **kw: Any) -> w.Button:
@@ -43,7 +43,7 @@ class HistoryPage(w.VBox):
         self.header = page_header("Historique", self.workspace, allow_all=True, include_hidden=True)
         self.connector = self.header.connector      # the header's « Connecteur », kept across pages
         self.badges: dict[str, w.Button] = {}
-        for level, css, _plural in _BADGES:
+        for level, css in _BADGES:
             b = _button("", f"econn-count-{css}")
             b.add_class("econn-count")
             b.tooltip = f"Filtrer : {level}"
@@ -144,8 +144,8 @@ class HistoryPage(w.VBox):
     def refresh_dashboard(self) -> None:
         """The 48 h badges and the daily chart."""
         counts = history.counts(self.workspace, 48, self._code())
-        for level, _css, plural in _BADGES:
-            self.badges[level].description = f"{fr_int(counts[level])} {plural}"
+        for level, _css in _BADGES:
+            self.badges[level].description = fr_count(counts[level], level)
         self.open_count.value = (f'<span class="econn-muted">{fr_int(counts["ouvertes"])} erreur(s) ouverte(s) '
                                  "au total</span>")
         volumes = history.daily_volumes(self.workspace, self._code(), days=60)

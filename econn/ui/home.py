@@ -10,7 +10,7 @@ from ..overview import connector_overview, level_counts
 from ..trainer import is_demo, reset_demo
 from ..workspace import resolve_workspace
 from .common import MessagePanel, available_dashboards, css, load_when_free, page_header
-from .format import esc, fr_date, fr_int
+from .format import esc, fr_count, fr_date, fr_int
 
 _DOC_TYPES = {"commandes": "Commandes", "livraisons": "Livraisons"}
 
@@ -44,7 +44,9 @@ class HomePage(w.VBox):
             self.messages,
             w.HTML("<h3>Dernières 48 heures</h3>"),
             self.counts,
-            w.HBox([w.HTML("<h3>Connecteurs</h3>"), self.refresh_button]),
+            # Centred: the button sat above the heading's line (the heading has a top margin, the button none).
+            w.HBox([w.HTML("<h3>Connecteurs</h3>"), self.refresh_button],
+                   layout=w.Layout(align_items="center", gap="1em")),
             self.table,
             self.links,
             self.trainer,
@@ -104,9 +106,9 @@ class HomePage(w.VBox):
         """Re-read the workspace and the import folders."""
         counts = level_counts(self.workspace)
         self.counts.value = (
-            f'<span class="econn-badge econn-succes">{fr_int(counts["succès"])} succès</span>'
-            f'<span class="econn-badge econn-alerte">{fr_int(counts["alerte"])} alertes</span>'
-            f'<span class="econn-badge econn-erreur">{fr_int(counts["erreur"])} erreurs</span>'
+            f'<span class="econn-badge econn-succes">{fr_count(counts["succès"], "succès")}</span>'
+            f'<span class="econn-badge econn-alerte">{fr_count(counts["alerte"], "alerte")}</span>'
+            f'<span class="econn-badge econn-erreur">{fr_count(counts["erreur"], "erreur")}</span>'
         )
         rows = connector_overview(self.workspace)
         if not rows:

@@ -19,7 +19,7 @@ from .. import store
 from ..overview import connector_overview, level_counts
 from ..workspace import connector_dir, resolve_workspace
 from .common import MessagePanel, css, load_when_free, page_header
-from .format import esc, fr_int
+from .format import esc, fr_count, fr_int
 
 Figures = list[tuple[str, str]]
 
@@ -84,8 +84,7 @@ def _tiers(ws: Path) -> Figures:
 
 def _sync(ws: Path) -> Figures:
     counts = level_counts(ws)
-    out: Figures = [("Dernières 48 h", (f"{fr_int(counts['succès'])} succès, {fr_int(counts['alerte'])} alertes, "
-                                       f"{fr_int(counts['erreur'])} erreurs"))]
+    out: Figures = [("Dernières 48 h", ", ".join(fr_count(counts[lv], lv) for lv in ("succès", "alerte", "erreur")))]
     for r in connector_overview(ws):
         out.append((f"{r['code']}", (f"{fr_int(r['pending_files'])} fichier(s) en attente, "
                                      f"{fr_int(r['open_errors'])} erreur(s) non traitée(s)")))

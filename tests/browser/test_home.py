@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from econn.overview import connector_overview
+from econn.overview import connector_overview, level_counts
 from econn.ui.common import available_dashboards
+from econn.ui.format import fr_count
 
 from .conftest import open_dashboard, screenshot
 
@@ -19,7 +20,9 @@ def test_home_shows_the_demo_connectors(page, voila_server) -> None:  # type: ig
         assert row.count() == 1
         assert f"{r['pending_files']} fichier(s) en attente" in row.inner_text()
     counts = pg.locator(".econn-counts").inner_text()
-    assert "succès" in counts and "alertes" in counts and "erreurs" in counts
+    levels = level_counts(voila_server.workspace)
+    for level in ("succès", "alerte", "erreur"):   # « 1 alerte », « 2 erreurs »: French agreement
+        assert fr_count(levels[level], level) in counts, (level, counts)
     links = pg.locator(".econn-links a")
     expected_links = [f for f, _, _ in available_dashboards() if f != "00_accueil.ipynb"]
     assert [links.nth(i).get_attribute("href") for i in range(links.count())] == expected_links
