@@ -23,6 +23,7 @@ from . import diagnostics_view as view
 from .background import BackgroundTask
 from .charts_domain import cluster_evidence_html, result_chart_html
 from .common import MessagePanel, load_when_free, page_header
+from .format import fr_count
 from .table import DataTable
 
 # (French label, diagnostic name) in the selector's order.
@@ -161,7 +162,7 @@ class DiagnosticsPage(w.VBox):
         def done(result: DiagnosticResult) -> None:
             ended()
             self.show(result)
-            self.messages.info(f"Diagnostic « {LABELS[name]} » terminé : {len(result.findings)} constat(s).")
+            self.messages.info(f"Diagnostic « {LABELS[name]} » terminé : {fr_count(len(result.findings), 'constat')}.")
 
         def failed(exc: BaseException) -> None:
             ended()

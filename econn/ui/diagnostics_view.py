@@ -10,7 +10,7 @@ from typing import Any
 
 from ..findings import Finding
 from ..merge import FIELDS, MergeProposal
-from .format import download_link, esc, fr_int, fr_number
+from .format import download_link, esc, fr_count, fr_int, fr_number
 
 LEVELS = ("erreur", "alerte", "succès")
 _LEVEL_CSS = {"erreur": "econn-erreur", "alerte": "econn-alerte", "succès": "econn-succes"}
@@ -38,12 +38,11 @@ def counts_html(name_title: str, findings: list[Finding], seconds: float) -> str
     counts = {lv: 0 for lv in LEVELS}
     for f in findings:
         counts[_level(f)] = counts.get(_level(f), 0) + 1
-    label = {"erreur": "erreur(s)", "alerte": "alerte(s)", "succès": "succès"}
     badges = "".join(
         f'<span class="econn-badge {_LEVEL_CSS[lv]}" data-level="{esc(lv)}" data-count="{counts[lv]}">'
-        f"{esc(fr_int(counts[lv]))} {esc(label[lv])}</span>" for lv in LEVELS)
+        f"{esc(fr_count(counts[lv], lv))}</span>" for lv in LEVELS)
     return (f"<h3>{esc(name_title)}</h3>{badges}"
-            f'<div class="econn-muted">{esc(fr_int(len(findings)))} constat(s) en {esc(fr_number(seconds, 1))} s</div>')
+            f'<div class="econn-muted">{esc(fr_count(len(findings), "constat"))} en {esc(fr_number(seconds, 1))} s</div>')
 
 
 # The findings table is a paged DataTable (econn.ui.table): these are its columns, rows and cell HTML.
