@@ -126,12 +126,14 @@ class ConnectorWizard(w.VBox):
 
     def show_errors(self, errors: dict[str, str]) -> None:
         """One French message under each invalid field; go to the first step that has one."""
-        for name, html in self.errors.items():
-            msg = errors.get(name)
-            html.value = f'<span style="color:#b71c1c">⚠ {esc(msg)}</span>' if msg else ""
+        # The step first: the browser applies the changes in order, so a message never shows up before
+        # the step that holds it.
         steps = [STEP_ORDER.index(f.step) for f in FIELDS if f.name in errors]
         if steps:
             self.go(min(steps))
+        for name, html in self.errors.items():
+            msg = errors.get(name)
+            html.value = f'<span style="color:#b71c1c">⚠ {esc(msg)}</span>' if msg else ""
 
     def save(self) -> None:
         """Hand the settings to the page (which validates, then creates or updates)."""

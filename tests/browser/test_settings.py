@@ -38,7 +38,7 @@ def test_wizard_refuses_a_bad_folder_then_saves(page, voila_server) -> None:  # 
     error = pg.locator(".econn-field-error-import_dir")
     pg.wait_for_function("() => document.querySelector('.econn-field-error-import_dir').innerText"
                          ".includes('Dossier introuvable')", timeout=WAIT)
-    assert error.is_visible()  # the wizard went back to step 1, next to the field
+    error.wait_for(state="visible", timeout=WAIT)  # the wizard went back to step 1, next to the field
     assert "WEBTEST" not in [c.code for c in connectors.list_connectors(voila_server.workspace)]
 
     pg.locator(".econn-field-import_dir input").fill("")
