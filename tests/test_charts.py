@@ -60,7 +60,7 @@ def _texts(root: ET.Element) -> list[str]:
 
 def test_share_bar_counts_percentages_and_legend() -> None:
     markup = share_bar_svg([("Intégrables", 5, "#0a0"), ("Bloqués", 3, "#a00"), ("En attente", 0, "#fa0")],
-                           title="Documents", kind="documents", unit="document(s)")
+                           title="Documents", kind="documents", unit="document")
     root = _svg(markup)
     assert "econn-chart-documents" in _classes(root)
     parts = _counts(root, "econn-chart-part")
@@ -70,9 +70,20 @@ def test_share_bar_counts_percentages_and_legend() -> None:
     assert f"En attente : 0 (0{NBSP}%)" in texts               # …but stays in the legend
     assert "Documents : 8" in texts
     tips = [g.find(f"{SVG}title").text for g in _groups(root, "econn-chart-part")]  # type: ignore[union-attr]
-    assert tips[0] == f"Intégrables : 5 document(s) (62{NBSP}%)"  # 62,5 rounded half to even
+    assert tips[0] == f"Intégrables : 5 documents (62{NBSP}%)"  # 62,5 rounded half to even
     widths = _rects(root, "econn-chart-part", "width")
     assert widths[0] / widths[1] == pytest.approx(5 / 3, rel=0.01)
+
+
+def test_tooltips_agree_with_their_count() -> None:
+    markup = share_bar_svg([("Intégrables", 1, "#0a0"), ("Bloqués", 0, "#a00")],
+                           title="Documents", kind="documents", unit="document")
+    tips = [g.find(f"{SVG}title").text for g in _groups(_svg(markup), "econn-chart-part")]  # type: ignore[union-attr]
+    assert tips == [f"Intégrables : 1 document (100{NBSP}%)"]
+    markup = column_bars_svg([("2 tiers", 1, "#50a"), ("3 tiers", 4, "#50a")], title="Groupes", kind="clusters",
+                             unit="groupe")
+    tips = [t.text for t in _svg(markup).iter(f"{SVG}title")]
+    assert "2 tiers : 1 groupe" in tips and "3 tiers : 4 groupes" in tips
 
 
 def test_french_numbers_and_percent() -> None:
@@ -169,7 +180,7 @@ def test_more_pairs_than_drawn() -> None:
     ev = [{"pair": [f"A{i}", f"B{i}"], "score": 0.9, "fields": [{"label": "nom", "level": "identique",
                                                                    "similarity": 1.0}]} for i in range(5)]
     html = cd.cluster_evidence_html({"members": [], "evidence": ev})
-    assert html.count("<svg") == cd.MAX_PAIRS and "… et 2 autre(s) paire(s)" in html
+    assert html.count("<svg") == cd.MAX_PAIRS and "… et 2 autres paires détaillées dans les indices" in html
 
 
 def test_price_anomalies_on_the_demo(demo_template: Path) -> None:

@@ -92,7 +92,7 @@ def test_suggest_then_bulk_accept_pays(page: CorrespondencesPage, demo_workspace
     page.bulk_button.click()
     assert _state(demo_workspace, "pays", "Hollande") == ("valide", "NL")
     msg = _messages(page, "info")[0]
-    assert "1 suggestion(s) acceptée(s)" in msg and "1 document(s) en attente débloqué(s)" in msg
+    assert "1 suggestion acceptée" in msg and "1 document en attente débloqué" in msg
     assert "0,80" in page.threshold_value.value
     assert 'data-value="Hollande"' not in page.table.value   # « à traiter » no longer shows it
 
@@ -109,7 +109,7 @@ def test_near_articles_are_not_bulk_accepted(page: CorrespondencesPage, demo_wor
     page.bulk_button.click()
     assert _state(demo_workspace, "article", "aopvema-15b") == ("suggere", "AOPVEMA15B")
     assert _state(demo_workspace, "article", "ARRO") == ("valide", "ARRO")   # the exact one only
-    assert "1 suggestion(s) acceptée(s)" in _messages(page, "info")[0]
+    assert "1 suggestion acceptée" in _messages(page, "info")[0]
     assert "ART-NEAR" in page.table.value
 
 
@@ -122,7 +122,7 @@ def test_validate_with_the_picker(page: CorrespondencesPage, demo_workspace: Pat
     page.picker.value = v1
     page.validate_button.click()
     assert _state(demo_workspace, "tva", "TVA 5,5%") == ("valide", "V1")
-    assert "validée" in _messages(page, "info")[0] and "1 document(s)" in _messages(page, "info")[0]
+    assert "validée" in _messages(page, "info")[0] and "1 document en attente utilise cette valeur" in _messages(page, "info")[0]
     assert not _messages(page, "error")
 
 
@@ -169,7 +169,7 @@ def test_arro_is_to_do_then_accepted(page: CorrespondencesPage, demo_workspace: 
     assert _state(demo_workspace, "article", "VIN-MEURSAULT-2020")[0] == "aucune"   # checked, nothing found
     page.bulk_button.click()   # threshold 0,90: identical GC code scores 1
     assert _state(demo_workspace, "article", "ARRO") == ("valide", "ARRO")
-    assert "1 document(s) en attente débloqué(s)" in _messages(page, "info")[0]
+    assert "1 document en attente débloqué" in _messages(page, "info")[0]
 
 
 def test_filter_rows_keeps_values_without_gc_article(demo_workspace: Path) -> None:

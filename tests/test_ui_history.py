@@ -30,7 +30,7 @@ def test_counts_chart_and_purge_message(page: HistoryPage, demo_workspace: Path)
     assert page.badges["succès"].description.endswith("succès")
     assert page.chart.value.startswith("<svg") and "<rect" in page.chart.value
     assert re.search(r"\d{2}/\d{2}/\d{4} :", page.chart.value)  # French tooltips
-    assert "supprimée(s)" in page.messages.children[0].value  # the demo holds rows older than 2 months
+    assert "supprimées (durée de conservation)" in page.messages.children[0].value  # the demo holds rows older than 2 months
     assert 0 < len(_ids(page)) <= 50
 
 

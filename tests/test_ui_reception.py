@@ -84,7 +84,7 @@ def test_load_main_demo_file(page: ReceptionPage, demo_workspace: Path) -> None:
     assert "cp1252" in page.dialect_view.value and "point-virgule" in page.dialect_view.value
     assert "jj/mm/aaaa" in page.dialect_view.value and "(détecté)" in page.dialect_view.value
     assert page.encoding.value == "cp1252" and page.delimiter.value == ";"
-    assert "22 ligne(s) acceptée(s)" in page.counts.value and "0 ligne(s) rejetée(s)" in page.counts.value
+    assert "22 lignes acceptées" in page.counts.value and "0 ligne rejetée" in page.counts.value
     assert page.details.layout.display != "none" and page.full_button.layout.display == "none"
     # first 20 rows, line numbers, the file's own headers, values shown literally
     assert len(res.sample) == 20 and res.sample[0]["_line"] == 2
@@ -148,7 +148,7 @@ def test_rejected_line_is_listed_and_escaped(demo_workspace: Path) -> None:
     assert '<tr class="econn-reject"><td>3</td>' in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in page.sample.value and "<img" not in page.sample.value
-    assert "1 ligne(s) rejetée(s)" in page.counts.value and "1 ligne(s) ignorée(s)" in page.counts.value
+    assert "1 ligne rejetée" in page.counts.value and "1 ligne ignorée" in page.counts.value
     assert "ligne vide" in page.skipped.value
 
 
@@ -193,7 +193,7 @@ def test_save_mapping_is_proposed_next_time(page: ReceptionPage, demo_workspace:
     page.mapping.fields["Déclinaison"].value = ""          # (ignorer)
     assert page.mapping.changes() == [("Mobile", "liv_telephone"), ("Déclinaison", None)]
     page.mapping.save_button.click()
-    saved = "2 correspondance(s) mémorisée(s) pour le connecteur CSV"
+    saved = "2 correspondances mémorisées pour le connecteur CSV"
     assert any(saved in m for m in _messages(page, "info"))
     assert {m.header: m.origin for m in page.mapping.matches}["Mobile"] == "memorise"
 

@@ -118,8 +118,8 @@ def test_integrate_passes_the_homonym_choice_and_reports(page: ReceptionPage,
     assert steps.integrate_button.disabled and not steps.analyze_button.disabled   # analyse again first
     report = steps.report.value
     assert re.search(r"\b\d{10}\b", report)                   # GC numbers
-    assert "CW_0000127_01" in report and "10 document(s) intégré(s)" in report
-    assert "Le fichier reste en .csv : 1 document(s) non intégré(s)" in report
+    assert "CW_0000127_01" in report and "10 documents intégrés" in report
+    assert "Le fichier reste en .csv : 1 document non intégré" in report
     assert "VIN-MEURSAULT-2020" in report
     # the file is still pending: the list keeps it, and the report stays on the page
     assert page.file.value == _main_file(page.workspace).name and steps.report.layout.display != "none"
@@ -153,7 +153,7 @@ def test_findings_filter_and_excel_export(page: ReceptionPage, demo_workspace: P
     steps.findings_level.value = ""
     steps.findings_code.value = "COR-ART"
     shown = steps.shown_findings()
-    assert len(shown) == 2 and f"2 constat(s) sur {total}" in steps.findings_table.value
+    assert len(shown) == 2 and f"2 constats sur {total}" in steps.findings_table.value
     steps.findings_code.value = ""
     steps.export_button.click()
     link = steps.download.value
@@ -178,8 +178,8 @@ def test_the_integration_report_lists_a_bounded_number_of_documents(tmp_path: Pa
     fa.documents = [DocumentRecap(f"W{i:05d}", INTEGRATED, f"BC{i:05d}", [], [i + 2]) for i in range(20_000)]
     fa.documents.append(DocumentRecap(f"<b>{XSS}</b>", BLOCKED, None, ["COR-ART"], [20_002]))
     html = report_html([fa])
-    assert "20\u202f000 document(s) intégré(s)" in html
+    assert "20\u202f000 documents intégrés" in html
     assert html.count("<tr") == REPORT_LISTED + 1 + 2     # listed done rows + the blocked one + 2 header rows
-    assert "19\u202f900 autre(s)" in html and "W00099" in html and "W00100" not in html
+    assert "19\u202f900 autres :" in html and "W00099" in html and "W00100" not in html
     assert XSS not in html and "&lt;script&gt;" in html
     assert "reste en .csv" in html

@@ -122,9 +122,9 @@ def _caption(text: str) -> str:
 
 
 def _tip(label: str, n: int, unit: str, total: int | None = None) -> str:
-    """Tooltip « label : n unit (p %) »."""
+    """Tooltip « label : n unit (p %) », the unit agreeing with n (« 1 document », « 5 documents »)."""
     share = f" ({fr_percent(n, total)})" if total else ""
-    return f"{label} : {fr_int(n)}{' ' + unit if unit else ''}{share}"
+    return f"{label} : {fr_count(n, unit) if unit else fr_int(n)}{share}"
 
 
 def _clip(text: str, size: int) -> str:
@@ -140,7 +140,7 @@ def share_bar_svg(parts: Sequence[tuple[str, int, str]], *, title: str, kind: st
         parts: ``(label, count, colour)`` in drawing order; zero counts stay in the legend only.
         title: accessible title, also the caption above the bar (with the total).
         kind: CSS suffix (``econn-chart-{kind}``).
-        unit: noun after the counts in the tooltips (« documents »).
+        unit: noun after the counts in the tooltips, singular (« document »).
         width: SVG width in pixels.
 
     Returns:
@@ -186,7 +186,7 @@ def column_bars_svg(bars: Sequence[tuple[str, int, str]], *, title: str, kind: s
         bars: ``(label, count, colour)`` left to right.
         title: accessible title and caption.
         kind: CSS suffix (``econn-chart-{kind}``).
-        unit: noun after the counts in the tooltips (« groupes »).
+        unit: noun after the counts in the tooltips, singular (« groupe »).
         width: SVG width in pixels.
         height: SVG height in pixels.
 

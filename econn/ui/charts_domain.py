@@ -16,7 +16,7 @@ from ..diagnostics import chart_data
 from ..diagnostics.base import DiagnosticResult
 from ..findings import Finding
 from .charts import LEVEL_COLOURS, PALETTE, column_bars_svg, empty_chart, row_bars_svg, share_bar_svg
-from .format import esc, fr_int, fr_number
+from .format import esc, fr_count, fr_int, fr_number
 
 DOCUMENT_COLOURS: dict[str, str] = {
     "new": PALETTE["vert"], "blocked": PALETTE["rouge"], "waiting": PALETTE["orange"],
@@ -48,7 +48,7 @@ def documents_share_svg(counts: Mapping[str, int], *, width: int = 640) -> str:
     if not any(s["count"] for s in shares):
         return empty_chart("documents", "Aucun document à recevoir.")
     parts = [(s["label"], s["count"], DOCUMENT_COLOURS[s["status"]]) for s in shares]
-    return share_bar_svg(parts, title="Documents du fichier", kind="documents", unit="document(s)",
+    return share_bar_svg(parts, title="Documents du fichier", kind="documents", unit="document",
                          width=width)
 
 
@@ -67,7 +67,7 @@ def cluster_sizes_svg(clusters: Iterable[Mapping[str, Any]], *, width: int = 460
     if not any(s["count"] for s in sizes):
         return empty_chart("clusters", "Aucun groupe de doublons.")
     bars = [(s["label"], s["count"], PALETTE["violet"]) for s in sizes]
-    return column_bars_svg(bars, title="Groupes de doublons par taille", kind="clusters", unit="groupe(s)",
+    return column_bars_svg(bars, title="Groupes de doublons par taille", kind="clusters", unit="groupe",
                            width=width)
 
 
@@ -107,8 +107,8 @@ def cluster_evidence_html(cluster: Mapping[str, Any]) -> str:
         empty = empty_chart("evidence", "Aucun indice détaillé pour ce groupe.")
         return f'<div class="econn-evidence-charts">{empty}</div>'
     more = len(pairs) - MAX_PAIRS
-    note = (f'<p class="econn-muted">… et {esc(fr_int(more))} autre(s) paire(s), détaillée(s) dans les '
-            "indices.</p>" if more > 0 else "")
+    others = fr_count(more, "autre paire détaillée", "autres paires détaillées")
+    note = (f'<p class="econn-muted">… et {esc(others)} dans les indices.</p>' if more > 0 else "")
     charts = "".join(pair_evidence_svg(p) for p in pairs[:MAX_PAIRS])
     return f'<div class="econn-evidence-charts">{charts}{note}</div>'
 
@@ -125,7 +125,7 @@ def price_anomalies_svg(findings: Iterable[Finding], *, width: int = 720) -> str
     bars = [{"label": f"{r['code']} — {r['title']}" if r["title"] else r["code"], "value": r["count"],
              "colour": LEVEL_COLOURS.get(r["level"], PALETTE["bleu"]), "text": fr_int(r["count"]),
              "group": r["family"],
-             "tip": f"{r['code']} ({r['title']}) : {fr_int(r['count'])} constat(s), {r['level']}",
+             "tip": f"{r['code']} ({r['title']}) : {fr_count(r['count'], 'constat')}, {r['level']}",
              "data": {"code": r["code"], "count": r["count"]}} for r in rows]
     return row_bars_svg(bars, title="Anomalies des grilles de prix", kind="price-anomalies", width=width,
                         label_width=340, text_width=60)

@@ -32,7 +32,7 @@ from .correspondences_data import (
     gc_choices,
 )
 from .correspondences_view import candidates_html, missing_articles_html, option_text, picked_code, rows_html
-from .format import fr_int, fr_number
+from .format import fr_count, fr_int, fr_number
 
 __all__ = ["CorrespondencesPage"]
 
@@ -269,8 +269,9 @@ class CorrespondencesPage(w.VBox):
         correspondences.set_mapping(self.workspace, connector, domain, value, code, variant=variant,
                                     state="valide", origin="manuelle")
         docs = documents_using(self.workspace, connector, domain, [(value, variant) if variant else value])
+        use = "utilise" if docs < 2 else "utilisent"
         self.messages.info(f"Correspondance validée : « {_key_label(value, variant)} » → {code}. "
-                           f"{fr_int(docs)} document(s) en attente utilise(nt) cette valeur.")
+                           f"{fr_count(docs, 'document')} en attente {use} cette valeur.")
         self.reload_rows(keep_page=True)
 
     # ----- suggestions --------------------------------------------------------------------------
@@ -292,7 +293,8 @@ class CorrespondencesPage(w.VBox):
         self.reload_rows()
         mine = self.rows[self.rows["external_value"].isin(values)]
         found = int((mine["state"] == "suggere").sum())
-        self.messages.info(f"{fr_int(len(values))} valeur(s) examinée(s) : {fr_int(found)} suggestion(s), "
+        self.messages.info(f"{fr_count(len(values), 'valeur examinée', 'valeurs examinées')} : "
+                           f"{fr_count(found, 'suggestion')}, "
                            f"{fr_int(len(values) - found)} sans candidat sûr.")
 
     def bulk_accept(self) -> None:
@@ -307,9 +309,10 @@ class CorrespondencesPage(w.VBox):
         accepted = [(v, var) if var else v for v, var in
                     zip(before["external_value"], before["external_variant"], strict=True) if (v, var) in valid]
         docs = documents_using(self.workspace, connector, domain, accepted)
-        self.messages.info(f"{fr_int(count)} suggestion(s) acceptée(s) au-dessus du seuil "
-                           f"{fr_number(self.threshold.value, 2)} : {fr_int(docs)} document(s) en attente "
-                           "débloqué(s) pour ce domaine.")
+        unblocked = fr_count(docs, "document en attente débloqué", "documents en attente débloqués")
+        accepted = fr_count(count, "suggestion acceptée", "suggestions acceptées")
+        self.messages.info(f"{accepted} au-dessus du seuil "
+                           f"{fr_number(self.threshold.value, 2)} : {unblocked} pour ce domaine.")
         self.reload_rows(keep_page=True)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from .correspondences_data import STATE_LABELS
-from .format import esc, fr_int, fr_number
+from .format import esc, fr_count, fr_int, fr_number
 
 SEP = " — "   # between a GC code and its label in the picker
 
@@ -78,6 +78,7 @@ def missing_articles_html(missing: Sequence[tuple[str, str]], connector: str, wh
     if not missing:
         return f'<span class="econn-muted">Tous les articles {esc(what)} ont un code externe sur {esc(connector)}.</span>'
     shown = ", ".join(f"{esc(c)} ({esc(lib)})" if lib else esc(c) for c, lib in missing[:limit])
-    more = f" et {fr_int(len(missing) - limit)} autre(s)" if len(missing) > limit else ""
-    return (f"{fr_int(len(missing))} article(s) {esc(what)} sans code externe validé sur {esc(connector)} : "
+    more = f" et {fr_count(len(missing) - limit, 'autre')}" if len(missing) > limit else ""
+    return (f"{fr_count(len(missing), 'article')} {esc(what)} sans code externe validé sur {esc(connector)}"
+            " : "
             f"{shown}{more}.")

@@ -287,8 +287,8 @@ class DiagnosticsPage(w.VBox):
         if done["status"] == "rien":
             self.messages.info("Aucune règle à supprimer.")
             return
-        self.messages.info(f"Nettoyage appliqué : {done['removed']} règle(s) supprimée(s) ; sauvegarde "
-                           f"{done['backup']}.")
+        removed = fr_count(done["removed"], "règle supprimée", "règles supprimées")
+        self.messages.info(f"Nettoyage appliqué : {removed} ; sauvegarde {done['backup']}.")
         self.show(registry.run(grid_cleanup.NAME, self.workspace, today=today))
 
     # --- safety ----------------------------------------------------------------------------------------

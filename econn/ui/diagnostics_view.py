@@ -120,7 +120,8 @@ def cluster_detail_html(cluster: dict[str, Any], proposal: MergeProposal) -> str
                 f"<td>{esc(fr_int(sum(proposal.correspondences.values())))}</td></tr>")
     summary = (f"Proposition : conserver <b>{esc(proposal.keep)}</b>, mettre en sommeil "
                f"<b>{esc(', '.join(proposal.absorbed))}</b> et lui réaffecter "
-               f"{esc(fr_int(proposal.moved_documents))} document(s). Rien n'est fusionné sans votre accord.")
+               f"{esc(fr_count(proposal.moved_documents, 'document'))}. "
+               "Rien n'est fusionné sans votre accord.")
     return (f'<div class="econn-merge-summary">{summary}</div>'
             f'<table class="econn-table econn-side-by-side"><thead><tr><th>Champ</th>{head}'
             f'<th class="econn-kept-value">Valeur retenue</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
@@ -142,7 +143,8 @@ def plan_html(plan: list[dict[str, Any]], total: int) -> str:
     body = "".join(
         f'<tr class="econn-plan-row" data-ref="{esc(e["ref"])}"><td>{esc(e["ref"])}</td><td>{esc(e["article"])}</td>'
         f"<td>{esc(', '.join(e['codes']))}</td><td>{esc(' ; '.join(e['reasons']))}</td></tr>" for e in plan)
-    return (f"<p>Aperçu : {esc(fr_int(len(plan)))} règle(s) sur {esc(fr_int(total))} seraient supprimées "
+    return (f"<p>Aperçu : {esc(fr_count(len(plan), 'règle'))} sur {esc(fr_int(total))} "
+            f"{'serait supprimée' if len(plan) < 2 else 'seraient supprimées'} "
             "(rien n'est supprimé tant que vous n'appliquez pas).</p>"
             '<table class="econn-table"><thead><tr><th>Réf.</th><th>Article</th><th>Codes</th><th>Raisons</th>'
             f"</tr></thead><tbody>{body}</tbody></table>")

@@ -126,8 +126,9 @@ class HistoryPage(w.VBox):
         purged = history.purge(self.workspace)
         if purged:
             months = history.retention_months(self.workspace)
-            self.messages.info(f"{fr_int(purged)} ligne(s) d'historique de plus de {months} mois supprimée(s) "
-                               "(durée de conservation).")
+            gone = fr_count(purged, "ligne d'historique", "lignes d'historique")
+            deleted = "supprimée" if purged < 2 else "supprimées"
+            self.messages.info(f"{gone} de plus de {months} mois {deleted} (durée de conservation).")
         self.connector.load()
         self.refresh_dashboard()
         self.refresh_table()
@@ -146,8 +147,8 @@ class HistoryPage(w.VBox):
         counts = history.counts(self.workspace, 48, self._code())
         for level, _css in _BADGES:
             self.badges[level].description = fr_count(counts[level], level)
-        self.open_count.value = (f'<span class="econn-muted">{fr_int(counts["ouvertes"])} erreur(s) ouverte(s) '
-                                 "au total</span>")
+        still_open = fr_count(counts["ouvertes"], "erreur ouverte", "erreurs ouvertes")
+        self.open_count.value = f'<span class="econn-muted">{still_open} au total</span>'
         volumes = history.daily_volumes(self.workspace, self._code(), days=60)
         self.chart.value = stacked_bars_svg(volumes, title="Synchronisations par jour et par niveau (60 jours)")
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..history import COLUMNS
 from .format import download_link as data_link
-from .format import esc, fr_amount, fr_date
+from .format import esc, fr_amount, fr_count, fr_date
 
 KIND_LABELS = {"reception": "Réception", "envoi": "Envoi", "erreur": "Erreur", "action": "Action"}
 LEVEL_COLOURS = {"succès": "#2e8540", "alerte": "#e07b00", "erreur": "#c62828"}
@@ -124,4 +124,4 @@ def download_link(data: bytes, rows: int, *, now: dt.datetime | None = None) -> 
     """A ``data:`` URI link to the workbook (no file served by Voilà, nothing left on disk)."""
     name = f"historique_{(now or dt.datetime.now()):%Y%m%d_%H%M}.xlsx"
     link = data_link(data, name, f"📥 Télécharger {name}", css="econn-history-download-link")
-    return f'{link} <span class="econn-muted">({rows} ligne(s))</span>'
+    return f'{link} <span class="econn-muted">({fr_count(rows, "ligne")})</span>'

@@ -10,7 +10,7 @@ from ..overview import connector_overview, level_counts
 from ..trainer import is_demo, reset_demo
 from ..workspace import resolve_workspace
 from .common import MessagePanel, available_dashboards, css, load_when_free, page_header
-from .format import esc, fr_count, fr_date, fr_int
+from .format import esc, fr_count, fr_date
 
 _DOC_TYPES = {"commandes": "Commandes", "livraisons": "Livraisons"}
 
@@ -31,7 +31,7 @@ class HomePage(w.VBox):
         self.table = w.HTML()
         self.table.add_class("econn-connectors")
         self.refresh_button = w.Button(description="Actualiser les réceptions", icon="refresh",
-                                       layout=w.Layout(width="auto"))
+                                       layout=w.Layout(width="auto", margin="0 0 0 1em"))
         self.refresh_button.add_class("econn-refresh")
         self.refresh_button.on_click(self.messages.guard(lambda _b: self.refresh()))
         self.links = w.HTML()
@@ -46,7 +46,7 @@ class HomePage(w.VBox):
             self.counts,
             # Centred: the button sat above the heading's line (the heading has a top margin, the button none).
             w.HBox([w.HTML("<h3>Connecteurs</h3>"), self.refresh_button],
-                   layout=w.Layout(align_items="center", gap="1em")),
+                   layout=w.Layout(align_items="center")),
             self.table,
             self.links,
             self.trainer,
@@ -117,8 +117,8 @@ class HomePage(w.VBox):
         body = []
         for r in rows:
             state = ("✅ Aucune erreur" if not r["open_errors"]
-                     else f"❌ {fr_int(r['open_errors'])} erreur(s) non traitée(s)")
-            pending = (f"{r['pending_files']} fichier(s) en attente" if r["pending_files"]
+                     else f"❌ {fr_count(r['open_errors'], 'erreur non traitée', 'erreurs non traitées')}")
+            pending = (f"{fr_count(r['pending_files'], 'fichier')} en attente" if r["pending_files"]
                        else "Aucune donnée en attente")
             last = fr_date(r["last_reception"], with_time=True) or "—"
             sent = fr_date(r["last_send"], with_time=True) or "—"

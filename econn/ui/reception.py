@@ -15,7 +15,7 @@ from ..errors import LoaderError
 from ..sniffer import sniff
 from ..workspace import connector_dir, resolve_workspace
 from .common import MessagePanel, css, load_when_free, page_header
-from .format import esc, fr_int
+from .format import esc, fr_count, fr_int
 from .reception_data import (
     ConnectorInfo,
     LoadSummary,
@@ -239,8 +239,10 @@ class ReceptionPage(w.VBox):
         self._show(summary)
         self.messages.clear()
         scope = "aperçu partiel" if summary.partial else "fichier complet"
-        self.messages.info(f"{path.name} lu ({scope}) : {summary.rows_ok} ligne(s) acceptée(s), "
-                           f"{summary.rows_rejected} rejetée(s), {len(summary.skipped)} ignorée(s).")
+        accepted = fr_count(summary.rows_ok, "ligne acceptée", "lignes acceptées")
+        rejected = fr_count(summary.rows_rejected, "rejetée")
+        skipped = fr_count(len(summary.skipped), "ignorée")
+        self.messages.info(f"{path.name} lu ({scope}) : {accepted}, {rejected}, {skipped}.")
 
     # --- showing -------------------------------------------------------------------------------
 

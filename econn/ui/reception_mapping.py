@@ -8,7 +8,7 @@ import ipywidgets as w
 
 from ..headers import SYNONYMS, HeaderMatch, map_headers, remember_mapping
 from .common import MessagePanel
-from .format import esc, fr_number
+from .format import esc, fr_count, fr_number
 
 FLOW = "documents"
 IGNORE = ""   # dropdown value of « (ignorer) »: a Dropdown cannot hold None as an option value
@@ -109,6 +109,7 @@ class MappingEditor(w.VBox):
             remember_mapping(self.workspace, self.connector, self.flow, header, fld)
         detail = ", ".join(f"{h} → {f or '(ignorer)'}" for h, f in changes)
         self.propose([m.header for m in self.matches], self.connector)
-        self.messages.info(f"{len(changes)} correspondance(s) mémorisée(s) pour le connecteur "
+        saved = fr_count(len(changes), "correspondance mémorisée", "correspondances mémorisées")
+        self.messages.info(f"{saved} pour le connecteur "
                            f"{self.connector} : {detail}.")
         return len(changes)

@@ -20,7 +20,7 @@ from ..findings import Finding
 from ..reception import FileAnalysis, analyze, integrate
 from .charts_domain import reception_documents_svg
 from .common import MessagePanel, css
-from .format import esc, fr_amount
+from .format import esc, fr_amount, fr_count
 from .reception_steps_view import (
     DOCUMENT_COLUMNS,
     DOMAIN_FR,
@@ -104,7 +104,7 @@ class ReceptionSteps(w.VBox):
         self.findings_code = css(w.Dropdown(description="Code", options=[("Tous", "")], value=""),
                                   "econn-findings-code")
         self.findings_table = DataTable(FINDING_COLUMNS, empty_text="Aucun constat.",
-                                        noun=("constat(s)", "constat(s)"), css_class="econn-findings-table",
+                                        noun=("constat", "constats"), css_class="econn-findings-table",
                                         messages=messages)
         self.export_button = css(w.Button(description="Exporter en Excel", icon="file-excel-o",
                                            layout=w.Layout(width="auto")), "econn-findings-export")
@@ -172,8 +172,9 @@ class ReceptionSteps(w.VBox):
         _hide(self.integrate_box, False)
         self.integrate_button.disabled = False
         n = sum(len(fa.documents) for fa in files)
-        self.messages.info(f"Analyse terminée : {n} document(s)"
-                           + (f", {len(self.unknowns)} valeur(s) sans correspondance." if self.unknowns else "."))
+        unknown = fr_count(len(self.unknowns), "valeur sans correspondance", "valeurs sans correspondance")
+        self.messages.info(f"Analyse terminée : {fr_count(n, 'document')}"
+                           + (f", {unknown}." if self.unknowns else "."))
 
     def _show_modal(self) -> None:
         rows = []
@@ -208,7 +209,8 @@ class ReceptionSteps(w.VBox):
         decisions = self.decisions()
         self.analyze()
         self._restore_decisions(decisions)
-        self.messages.info(f"{saved} correspondance(s) enregistrée(s).")
+        saved_text = fr_count(saved, "correspondance enregistrée", "correspondances enregistrées")
+        self.messages.info(f"{saved_text}.")
         for text in refused:
             self.messages.error(text)
 
@@ -286,7 +288,8 @@ class ReceptionSteps(w.VBox):
         self.homonym_choices = {}
         self._show_findings_filters()
         done = sum(1 for fa in files for d in fa.documents if d.status == "integrated")
-        self.messages.info(f"Intégration terminée : {done} document(s) intégré(s).")
+        integrated = fr_count(done, "document intégré", "documents intégrés")
+        self.messages.info(f"Intégration terminée : {integrated}.")
         if self._on_integrated is not None:
             self._on_integrated()
 
@@ -326,5 +329,6 @@ class ReceptionSteps(w.VBox):
         stem = self.files[0].file.stem if self.files else "reception"
         name = f"constats_{stem}_{dt.datetime.now():%Y%m%d_%H%M%S}.xlsx"
         self.download.value = download_html(data, name)
-        self.messages.info(f"{len(items)} constat(s) exporté(s) : cliquez sur « Télécharger {name} ».")
+        exported = fr_count(len(items), "constat exporté", "constats exportés")
+        self.messages.info(f"{exported} : cliquez sur « Télécharger {name} ».")
         return data

@@ -18,7 +18,7 @@ from ..diagnostics.base import DiagnosticResult
 from ..findings import Finding, Level
 from ..mappings import suggest
 from ..reception import BLOCKED, EXISTING, INTEGRATED, NEW, WAITING, DocumentRecap, FileAnalysis
-from .format import download_link, esc, fr_amount, fr_int, html_table
+from .format import download_link, esc, fr_amount, fr_count, fr_int, html_table
 
 # Finding code of an unknown value → correspondence domain (the seed's correspondence modal).
 CORR_CODES = {"COR-TVA": "tva", "COR-UNI": "unite", "COR-PAYS": "pays", "COR-REGL": "reglement",
@@ -129,11 +129,13 @@ def counts_line(files: list[FileAnalysis]) -> str:
     for fa in files:
         for k, v in fa.counts().items():
             c[k] = c.get(k, 0) + v
-    docs = [(NEW, "nouveau(x)"), (EXISTING, "existant(s)"), (BLOCKED, "bloqué(s)"), (WAITING, "en attente"),
-            (INTEGRATED, "intégré(s)")]
-    d = " · ".join(f"<b>{fr_int(c.get(k, 0))}</b> {t}" for k, t in docs if k != INTEGRATED or c.get(k))
-    t = " · ".join(f"<b>{fr_int(c.get(f'tiers_{k}', 0))}</b> {lbl}" for k, lbl in
-                   (("match", "reconnu(s)"), ("create", "à créer"), ("homonym", "homonyme(s)")))
+    docs = [(NEW, ("nouveau", "nouveaux")), (EXISTING, ("existant", "existants")),
+            (BLOCKED, ("bloqué", "bloqués")), (WAITING, ("en attente", "en attente")),
+            (INTEGRATED, ("intégré", "intégrés"))]
+    d = " · ".join(_bold_count(c.get(k, 0), *words) for k, words in docs if k != INTEGRATED or c.get(k))
+    t = " · ".join(_bold_count(c.get(f"tiers_{k}", 0), *words) for k, words in
+                   (("match", ("reconnu", "reconnus")), ("create", ("à créer", "à créer")),
+                    ("homonym", ("homonyme", "homonymes"))))
     return f'<div class="econn-recap-counts">Documents : {d} — Tiers : {t}</div>'
 
 
@@ -152,7 +154,7 @@ def articles_html(files: list[FileAnalysis]) -> str:
         return '<div class="econn-muted">Aucun article sans correspondance.</div>'
     data = [{**r, "docs": ", ".join(r["docs"])} for r in rows.values()]
     return "<h4>Articles sans correspondance</h4>" + html_table(
-        data, [("value", "Référence"), ("state", "État"), ("docs", "Document(s)")])
+        data, [("value", "Référence"), ("state", "État"), ("docs", "Documents")])
 
 
 DOCUMENT_COLUMNS = [("number", "Numéro"), ("name", "Client"), ("ttc", "Montant TTC"),
@@ -193,10 +195,15 @@ TIERS_COLUMNS = [("key", "Code externe"), ("name", "Nom"), ("status", "Statut"),
 REPORT_LISTED = 100
 
 
+def _bold_count(n: int, singular: str, plural: str) -> str:
+    """« <b>1</b> bloqué », « <b>3</b> bloqués »: the number in bold, the word agreeing with it."""
+    return f"<b>{fr_int(n)}</b> {singular if n < 2 else plural}"
+
+
 def _more(total: int) -> str:
     if total <= REPORT_LISTED:
         return ""
-    return (f'<div class="econn-muted econn-report-more">… et {fr_int(total - REPORT_LISTED)} autre(s) : '
+    return (f'<div class="econn-muted econn-report-more">… et {fr_count(total - REPORT_LISTED, "autre")} : '
             "tous sont dans le tableau des documents ci-dessus (filtre « État »).</div>")
 
 
@@ -211,7 +218,8 @@ def report_html(files: list[FileAnalysis]) -> str:
             parts.append(f'<div class="econn-msg-error">{esc(fa.error)}</div>')
         done = [d for d in fa.documents if d.status == INTEGRATED]
         left = [d for d in fa.documents if d.status in (BLOCKED, WAITING, NEW)]
-        parts.append(f'<div class="econn-report-count">{fr_int(len(done))} document(s) intégré(s).</div>')
+        integrated = fr_count(len(done), "document intégré", "documents intégrés")
+        parts.append(f'<div class="econn-report-count">{integrated}.</div>')
         if done:
             parts.append(html_table([{"number": d.number, "gc": d.gc_number, "name": d.name,
                                       "ttc": fr_amount(d.total_ttc)} for d in done[:REPORT_LISTED]],
@@ -220,7 +228,7 @@ def report_html(files: list[FileAnalysis]) -> str:
             parts.append(_more(len(done)))
         if left:
             errors = errors_by_document(fa)
-            parts.append("<div>Non intégré(s) :</div>" + html_table(
+            parts.append("<div>Documents non intégrés :</div>" + html_table(
                 [{"number": d.number, "why": status_fr(fa, d, errors)} for d in left[:REPORT_LISTED]],
                 [("number", "Numéro"), ("why", "Motif")], "econn-table econn-report-left"))
             parts.append(_more(len(left)))
@@ -228,8 +236,9 @@ def report_html(files: list[FileAnalysis]) -> str:
             text = f"Le fichier a été renommé {fa.renamed_to.name} (.bak) : tout est intégré."
         else:
             blockers = fa.file_blockers()
-            why = f"{len(left)} document(s) non intégré(s)" if left else \
-                f"{len(blockers)} erreur(s) hors document (lignes rejetées, colonnes manquantes)"
+            why = fr_count(len(left), "document non intégré", "documents non intégrés") if left else \
+                fr_count(len(blockers), "erreur hors document", "erreurs hors document") + \
+                " (lignes rejetées, colonnes manquantes)"
             text = f"Le fichier reste en .csv : {why}."
         parts.append(f'<div class="econn-report-file"><b>{esc(text)}</b></div>')
     return "".join(parts)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..dialect import Dialect
-from .format import esc, fr_int, fr_number, html_table
+from .format import esc, fr_count, fr_int, fr_number, html_table
 from .reception_data import ConnectorInfo, LoadSummary
 from .table import DataTable
 
@@ -81,11 +81,12 @@ def dialect_html(d: Dialect, *, imposed: bool = False, connector: ConnectorInfo 
 
 def counts_html(s: LoadSummary) -> str:
     """Accepted / rejected / skipped lines, and whether only the head of the file was read."""
-    badges = (
-        f'<span class="econn-badge econn-succes">{fr_int(s.rows_ok)} ligne(s) acceptée(s)</span>'
-        f'<span class="econn-badge econn-erreur">{fr_int(s.rows_rejected)} ligne(s) rejetée(s)</span>'
-        f'<span class="econn-badge econn-alerte">{fr_int(len(s.skipped))} ligne(s) ignorée(s)</span>'
-    )
+    accepted = fr_count(s.rows_ok, "ligne acceptée", "lignes acceptées")
+    rejected = fr_count(s.rows_rejected, "ligne rejetée", "lignes rejetées")
+    skipped = fr_count(len(s.skipped), "ligne ignorée", "lignes ignorées")
+    badges = (f'<span class="econn-badge econn-succes">{accepted}</span>'
+              f'<span class="econn-badge econn-erreur">{rejected}</span>'
+              f'<span class="econn-badge econn-alerte">{skipped}</span>')
     scope = (f"Aperçu partiel : seuls les {fr_int(s.bytes_read)} premiers octets sur {fr_int(s.file_size)} "
              "ont été lus ; les nombres ne portent que sur ce début de fichier."
              if s.partial else f"Tout le fichier a été lu ({fr_int(s.file_size)} octets).")
@@ -99,7 +100,7 @@ def sample_html(s: LoadSummary) -> str:
     if not s.sample:
         return "<h3>Premières lignes</h3><p>Aucune ligne acceptée.</p>"
     columns = [("_line", "Ligne"), *[(c, c) for c in s.columns]]
-    title = f"<h3>Premières lignes ({fr_int(len(s.sample))} sur {fr_int(s.rows_ok)} acceptée(s))</h3>"
+    title = f"<h3>Premières lignes ({fr_int(len(s.sample))} sur {fr_count(s.rows_ok, 'acceptée')})</h3>"
     return _NOWRAP + title + SCROLL.format(html_table(s.sample, columns))
 
 

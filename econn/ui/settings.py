@@ -11,7 +11,7 @@ from .. import connectors, send
 from ..connectors import ConnectorSettings, ConnectorValidationError
 from ..workspace import resolve_workspace
 from .common import MessagePanel, load_when_free, page_header
-from .format import esc, fr_int
+from .format import esc, fr_count, fr_int
 from .history_view import current_user
 from .settings_view import ConnectorWizard
 
@@ -148,7 +148,7 @@ class SettingsPage(w.VBox):
                 errors = exc.errors
         if errors:
             self.wizard.show_errors(errors)
-            self.messages.error(f"Connecteur non enregistré : {len(errors)} champ(s) à corriger "
+            self.messages.error(f"Connecteur non enregistré : {fr_count(len(errors), 'champ')} à corriger "
                                 f"({', '.join(connectors.FIELD_BY_NAME[k].label if k in connectors.FIELD_BY_NAME else k for k in errors)}).")
             return
         self.wizard.show_errors({})
@@ -186,8 +186,9 @@ class SettingsPage(w.VBox):
         dep = connectors.delete(self.workspace, code, force=bool(self.delete_force.value))
         self.delete_confirm.value = False
         self.delete_force.value = False
-        self.messages.info(f"Connecteur {code} supprimé ({fr_int(dep.correspondences)} correspondance(s) "
-                           f"supprimée(s) ; {fr_int(dep.history)} ligne(s) d'historique conservée(s)).")
+        gone = fr_count(dep.correspondences, "correspondance supprimée", "correspondances supprimées")
+        kept = fr_count(dep.history, "ligne d'historique conservée", "lignes d'historique conservées")
+        self.messages.info(f"Connecteur {code} supprimé ({gone} ; {kept}).")
         self.refresh()
 
     # ------------------------------------------------------------------------------------------ send
@@ -230,14 +231,15 @@ class SettingsPage(w.VBox):
             self.messages.error("Choisissez le connecteur dont les données sont à envoyer.")
             return
         result = send.send(self.workspace, code, self._overrides(), user=current_user())
-        files = "".join(f"<li><code>{esc(f.path)}</code> — {esc(fr_int(f.rows))} ligne(s)</li>" for f in result.files)
+        files = "".join(f"<li><code>{esc(f.path)}</code> — {esc(fr_count(f.rows, 'ligne'))}</li>"
+                        for f in result.files)
         found = "".join(f"<li>[{esc(f.code)}] {esc(f.message)}</li>" for f in result.findings[:20])
-        more = (f"<li>… et {esc(fr_int(len(result.findings) - 20))} autre(s)</li>"
+        more = (f"<li>… et {esc(fr_count(len(result.findings) - 20, 'autre'))}</li>"
                 if len(result.findings) > 20 else "")
         self.send_result.value = (f"<b>Fichiers écrits :</b><ul class='econn-send-files'>{files}</ul>"
                                   + (f"<b>Alertes :</b><ul class='econn-send-findings'>{found}{more}</ul>"
                                      if found else ""))
         self.messages.info(result.summary())
         if result.findings:
-            self.messages.waiting(f"{len(result.findings)} alerte(s) pendant l'envoi : voir la liste sous "
-                                  "« Fichiers écrits ».")
+            alerts = fr_count(len(result.findings), "alerte")
+            self.messages.waiting(f"{alerts} pendant l'envoi : voir la liste sous « Fichiers écrits ».")

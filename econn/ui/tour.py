@@ -63,7 +63,7 @@ def _articles(ws: Path) -> Figures:
     out: Figures = [("Articles en GC", fr_int(n_art))]
     out += [(f"Correspondances d'articles {c}", fr_int(n)) for c, n in per]
     out.append(("ARRO (Arrosage) sur le connecteur CSV",
-                "Sans correspondance" if not arro else f"{fr_int(arro)} correspondance(s)"))
+                "Sans correspondance" if not arro else fr_count(arro, "correspondance")))
     return out
 
 
@@ -86,8 +86,8 @@ def _sync(ws: Path) -> Figures:
     counts = level_counts(ws)
     out: Figures = [("Dernières 48 h", ", ".join(fr_count(counts[lv], lv) for lv in ("succès", "alerte", "erreur")))]
     for r in connector_overview(ws):
-        out.append((f"{r['code']}", (f"{fr_int(r['pending_files'])} fichier(s) en attente, "
-                                     f"{fr_int(r['open_errors'])} erreur(s) non traitée(s)")))
+        errors = fr_count(r["open_errors"], "erreur non traitée", "erreurs non traitées")
+        out.append((f"{r['code']}", f"{fr_count(r['pending_files'], 'fichier')} en attente, {errors}"))
     return out
 
 

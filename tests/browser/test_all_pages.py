@@ -120,7 +120,7 @@ def _correspondences(pg, server: VoilaServer) -> None:  # type: ignore[no-untype
     pg.locator(".econn-domain button", has_text="Pays").first.click()
     _wait_text(pg, ".econn-table", "Hollande")
     pg.locator("button.econn-suggest").click()
-    _wait_text(pg, ".econn-messages", "suggestion(s)")
+    _wait_text(pg, ".econn-messages", "suggestion")
     pg.wait_for_function("() => [...document.querySelectorAll('tr.econn-row')]"
                          ".some(r => r.dataset.value === 'Hollande' && r.innerText.includes('NL'))",
                          timeout=WAIT)

@@ -18,7 +18,7 @@ def test_home_shows_the_demo_connectors(page, voila_server) -> None:  # type: ig
     for r in expected:
         row = table.locator(f'tr[data-code="{r["code"]}"]')
         assert row.count() == 1
-        assert f"{r['pending_files']} fichier(s) en attente" in row.inner_text()
+        assert f"{fr_count(r['pending_files'], 'fichier')} en attente" in row.inner_text()
     counts = pg.locator(".econn-counts").inner_text()
     levels = level_counts(voila_server.workspace)
     for level in ("succès", "alerte", "erreur"):   # « 1 alerte », « 2 erreurs »: French agreement
@@ -42,8 +42,8 @@ def test_refresh_sees_a_new_pending_file(page, voila_server) -> None:  # type: i
         pg.locator(".econn-refresh").click()
         pg.wait_for_function(
             "([sel, txt]) => document.querySelector(sel).innerText.includes(txt)",
-            arg=['.econn-connectors tr[data-code="FACIL"]', f"{n + 1} fichier(s) en attente"], timeout=20000)
-        assert f"{n + 1} fichier(s) en attente" in row.inner_text()
+            arg=['.econn-connectors tr[data-code="FACIL"]', f"{fr_count(n + 1, 'fichier')} en attente"], timeout=20000)
+        assert f"{fr_count(n + 1, 'fichier')} en attente" in row.inner_text()
     finally:
         new.unlink()
     problems.assert_clean()

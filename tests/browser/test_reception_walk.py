@@ -53,15 +53,15 @@ def test_walk_the_whole_reception(page, voila_server) -> None:  # type: ignore[n
     pg.wait_for_function("() => document.querySelectorAll('.econn-corr-row').length === 1", timeout=WAIT)
     assert "VIN-MEURSAULT-2020" in pg.locator(".econn-corr-modal").inner_text()
     pg.wait_for_function("() => document.querySelector('.econn-messages').innerText"
-                         ".includes('4 correspondance(s) enregistrée(s)')", timeout=WAIT)
+                         ".includes('4 correspondances enregistrées')", timeout=WAIT)
 
     _select(pg.locator(".econn-homonym-choice select"), lambda t: t == "Créer un nouveau client")
     pg.locator("button.econn-integrate").click()
     pg.wait_for_selector(".econn-report .econn-report-file", state="visible", timeout=WAIT)
     report = pg.locator(".econn-report").inner_text()
-    assert "10 document(s) intégré(s)" in report
+    assert "10 documents intégrés" in report
     assert "CW_0000127_01" in report                        # the homonym, created
-    assert "Le fichier reste en .csv : 1 document(s) non intégré(s)" in report
+    assert "Le fichier reste en .csv : 1 document non intégré" in report
     assert "VIN-MEURSAULT-2020" in report
     assert path.exists()
     assert pg.locator(".econn-integrate-progress").count() == 1
