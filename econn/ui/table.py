@@ -254,13 +254,14 @@ class DataTable(w.VBox):
         self.prev_button.disabled = self.page == 0
         self.next_button.disabled = self.page >= self.pages - 1
         self.page_label.value = f"page {fr_int(self.page + 1)} / {fr_int(self.pages)}"
-        self.count.value = self._count_html() if self.total else ""
         if not self.total:
             self.body.value = f'<div class="econn-muted">{esc(self.empty_text)}</div>'
         elif not len(pos):
             self.body.value = '<div class="econn-muted">Aucune ligne ne correspond au filtre.</div>'
         else:
             self.body.value = _SCROLL.format(self._table_html(pos))
+        # After the rows: the browser applies the updates in order, so a new count never sits over old rows.
+        self.count.value = self._count_html() if self.total else ""
 
     def _count_html(self) -> str:
         def n(k: int) -> str:

@@ -86,6 +86,9 @@ def test_diagnostics_findings_page_sort_and_filter(page, voila_server) -> None: 
     _wait_text(pg, f"{table} .econn-dt-count", f"{total} constats")
     pg.locator(".econn-diag-code select").select_option(label=wanted)
     _wait_text(pg, f"{table} .econn-dt-count", f"sur {total}")
+    pg.wait_for_function("([sel, code]) => { const r = [...document.querySelectorAll(sel)];"
+                         " return r.length > 0 && r.every(x => x.dataset.code === code); }",
+                         arg=[f"{table} tr.econn-finding", wanted], timeout=WAIT)
     assert {rows.nth(i).get_attribute("data-code") for i in range(rows.count())} == {wanted}
     problems.assert_clean()
 
