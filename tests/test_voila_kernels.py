@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 from pathlib import Path
@@ -71,3 +72,68 @@ def test_a_starting_kernel_does_not_start_the_clock() -> None:
 def test_voila_json_uses_it() -> None:
     cfg = json.loads((ROOT / "voila.json").read_text(encoding="utf-8"))
     assert cfg["VoilaConfiguration"]["multi_kernel_manager_class"] == "econn.voila_kernels.HandoverKernelManager"
+
+
+# --- a kernel whose page was left -------------------------------------------------------------------------
+
+
+def _page_kernel(km: Manager, kernel_id: str) -> None:
+    km._kernels[kernel_id] = _kernel(dt.timedelta(seconds=1))
+    km._kernel_connections[kernel_id] = 0
+
+
+def test_a_left_page_kernel_is_shut_down_after_the_grace_and_only_then() -> None:
+    km = Manager()
+    km.left_page_grace = 0.2
+    _page_kernel(km, "left")
+    _page_kernel(km, "pool")                                      # never connected: never planned
+
+    async def scenario() -> None:
+        km.notify_connect("left")
+        km.notify_disconnect("left")
+        await asyncio.sleep(0.1)
+        assert km.stopped == []                                   # not before the grace
+        await asyncio.sleep(0.3)
+        assert km.stopped == ["left"]
+
+    run_in_own_loop(scenario())
+    assert km.stopped == ["left"] and "pool" in km._kernels and km._leaving == {}
+
+
+def test_a_page_that_reconnects_or_another_page_keeps_the_kernel() -> None:
+    km = Manager()
+    km.left_page_grace = 0.2
+    _page_kernel(km, "blip")
+    _page_kernel(km, "shared")
+
+    async def scenario() -> None:
+        km.notify_connect("blip")
+        km.notify_disconnect("blip")                              # the websocket drops…
+        await asyncio.sleep(0.05)
+        km.notify_connect("blip")                                 # … and comes back within the grace
+        km.notify_connect("shared")
+        km.notify_connect("shared")
+        km.notify_disconnect("shared")                            # one of two pages leaves
+        await asyncio.sleep(0.4)
+
+    run_in_own_loop(scenario())
+    assert km.stopped == [] and km._leaving == {}
+
+
+def test_no_grace_leaves_it_to_the_culler() -> None:
+    km = Manager()
+    km.left_page_grace = 0
+    _page_kernel(km, "left")
+
+    async def scenario() -> None:
+        km.notify_connect("left")
+        km.notify_disconnect("left")
+        await asyncio.sleep(0.1)
+
+    run_in_own_loop(scenario())
+    assert km.stopped == [] and km._leaving == {}
+
+
+def test_voila_json_shuts_left_pages_down_within_a_minute() -> None:
+    cfg = json.loads((ROOT / "voila.json").read_text(encoding="utf-8"))
+    assert 0 < cfg["HandoverKernelManager"]["left_page_grace"] <= 60
