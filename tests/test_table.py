@@ -12,7 +12,7 @@ import pytest
 from econn.dialect import Dialect, Reject
 from econn.ui import table as table_mod
 from econn.ui.common import MessagePanel
-from econn.ui.format import fr_amount, fr_count
+from econn.ui.format import fr_agree, fr_amount, fr_count
 from econn.ui.reception_data import LoadSummary
 from econn.ui.reception_view import rejects_table, show_rejects
 from econn.ui.table import DataTable
@@ -219,3 +219,9 @@ def test_every_reject_is_reachable_by_paging(tmp_path: Path) -> None:
 def test_fr_count_agrees_in_french(n: int, word: str, expected: str) -> None:
     plural = "travaux" if word == "travail" else None
     assert fr_count(n, word, plural) == expected
+
+
+def test_fr_agree_gives_the_word_alone() -> None:
+    assert [fr_agree(n, "supprimée") for n in (0, 1, 2)] == ["supprimée", "supprimée", "supprimées"]
+    assert fr_agree(3, "serait supprimée", "seraient supprimées") == "seraient supprimées"
+    assert fr_agree(1, "utilise", "utilisent") == "utilise"

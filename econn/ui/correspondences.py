@@ -32,7 +32,7 @@ from .correspondences_data import (
     gc_choices,
 )
 from .correspondences_view import candidates_html, missing_articles_html, option_text, picked_code, rows_html
-from .format import fr_count, fr_int, fr_number
+from .format import fr_agree, fr_count, fr_int, fr_number
 
 __all__ = ["CorrespondencesPage"]
 
@@ -269,7 +269,7 @@ class CorrespondencesPage(w.VBox):
         correspondences.set_mapping(self.workspace, connector, domain, value, code, variant=variant,
                                     state="valide", origin="manuelle")
         docs = documents_using(self.workspace, connector, domain, [(value, variant) if variant else value])
-        use = "utilise" if docs < 2 else "utilisent"
+        use = fr_agree(docs, "utilise", "utilisent")
         self.messages.info(f"Correspondance validée : « {_key_label(value, variant)} » → {code}. "
                            f"{fr_count(docs, 'document')} en attente {use} cette valeur.")
         self.reload_rows(keep_page=True)

@@ -79,6 +79,5 @@ def missing_articles_html(missing: Sequence[tuple[str, str]], connector: str, wh
         return f'<span class="econn-muted">Tous les articles {esc(what)} ont un code externe sur {esc(connector)}.</span>'
     shown = ", ".join(f"{esc(c)} ({esc(lib)})" if lib else esc(c) for c, lib in missing[:limit])
     more = f" et {fr_count(len(missing) - limit, 'autre')}" if len(missing) > limit else ""
-    return (f"{fr_count(len(missing), 'article')} {esc(what)} sans code externe validé sur {esc(connector)}"
-            " : "
+    return (f"{fr_count(len(missing), 'article')} {esc(what)} sans code externe validé sur {esc(connector)} : "
             f"{shown}{more}.")

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..findings import Finding
 from ..merge import FIELDS, MergeProposal
-from .format import download_link, esc, fr_count, fr_int, fr_number
+from .format import download_link, esc, fr_agree, fr_count, fr_int, fr_number
 
 LEVELS = ("erreur", "alerte", "succès")
 _LEVEL_CSS = {"erreur": "econn-erreur", "alerte": "econn-alerte", "succès": "econn-succes"}
@@ -144,7 +144,7 @@ def plan_html(plan: list[dict[str, Any]], total: int) -> str:
         f'<tr class="econn-plan-row" data-ref="{esc(e["ref"])}"><td>{esc(e["ref"])}</td><td>{esc(e["article"])}</td>'
         f"<td>{esc(', '.join(e['codes']))}</td><td>{esc(' ; '.join(e['reasons']))}</td></tr>" for e in plan)
     return (f"<p>Aperçu : {esc(fr_count(len(plan), 'règle'))} sur {esc(fr_int(total))} "
-            f"{'serait supprimée' if len(plan) < 2 else 'seraient supprimées'} "
+            f"{fr_agree(len(plan), 'serait supprimée', 'seraient supprimées')} "
             "(rien n'est supprimé tant que vous n'appliquez pas).</p>"
             '<table class="econn-table"><thead><tr><th>Réf.</th><th>Article</th><th>Codes</th><th>Raisons</th>'
             f"</tr></thead><tbody>{body}</tbody></table>")

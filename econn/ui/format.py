@@ -37,15 +37,20 @@ def fr_int(value: int | None) -> str:
     return "" if value is None else fr_number(value, 0)
 
 
-def fr_count(value: int, word: str, plural: str | None = None) -> str:
-    """« 0 alerte », « 1 alerte », « 2 alertes », « 1 234 erreurs », « 3 succès ».
+def fr_agree(value: int, word: str, plural: str | None = None) -> str:
+    """``word`` agreeing with the number ``value``: « supprimée » for 0 or 1, « supprimées » from 2.
 
     French puts 0 and 1 in the singular; ``plural`` defaults to ``word`` + « s », or ``word`` itself when
     it already ends in s, x or z.
     """
     if abs(value) < 2:
-        return f"{fr_int(value)} {word}"
-    return f"{fr_int(value)} {plural or (word if word.endswith(('s', 'x', 'z')) else word + 's')}"
+        return word
+    return plural or (word if word.endswith(("s", "x", "z")) else word + "s")
+
+
+def fr_count(value: int, word: str, plural: str | None = None) -> str:
+    """« 0 alerte », « 1 alerte », « 2 alertes », « 1 234 erreurs », « 3 succès » (:func:`fr_agree`)."""
+    return f"{fr_int(value)} {fr_agree(value, word, plural)}"
 
 
 def fr_date(value: dt.date | dt.datetime | None, with_time: bool = False) -> str:

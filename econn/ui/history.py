@@ -11,7 +11,7 @@ from .. import history
 from ..workspace import resolve_workspace
 from .charts import stacked_bars_svg
 from .common import MessagePanel, load_when_free, page_header
-from .format import esc, fr_count, fr_int
+from .format import esc, fr_agree, fr_count, fr_int
 from .history_view import current_user, download_link, export_xlsx_bytes, table_html
 
 PAGE_SIZE = 50
@@ -127,7 +127,7 @@ class HistoryPage(w.VBox):
         if purged:
             months = history.retention_months(self.workspace)
             gone = fr_count(purged, "ligne d'historique", "lignes d'historique")
-            deleted = "supprimée" if purged < 2 else "supprimées"
+            deleted = fr_agree(purged, "supprimée")
             self.messages.info(f"{gone} de plus de {months} mois {deleted} (durée de conservation).")
         self.connector.load()
         self.refresh_dashboard()

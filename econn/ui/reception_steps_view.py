@@ -18,7 +18,7 @@ from ..diagnostics.base import DiagnosticResult
 from ..findings import Finding, Level
 from ..mappings import suggest
 from ..reception import BLOCKED, EXISTING, INTEGRATED, NEW, WAITING, DocumentRecap, FileAnalysis
-from .format import download_link, esc, fr_amount, fr_count, fr_int, html_table
+from .format import download_link, esc, fr_agree, fr_amount, fr_count, fr_int, html_table
 
 # Finding code of an unknown value → correspondence domain (the seed's correspondence modal).
 CORR_CODES = {"COR-TVA": "tva", "COR-UNI": "unite", "COR-PAYS": "pays", "COR-REGL": "reglement",
@@ -197,7 +197,7 @@ REPORT_LISTED = 100
 
 def _bold_count(n: int, singular: str, plural: str) -> str:
     """« <b>1</b> bloqué », « <b>3</b> bloqués »: the number in bold, the word agreeing with it."""
-    return f"<b>{fr_int(n)}</b> {singular if n < 2 else plural}"
+    return f"<b>{fr_int(n)}</b> {fr_agree(n, singular, plural)}"
 
 
 def _more(total: int) -> str:

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .common import css as _css
-from .format import esc, fr_int
+from .format import esc, fr_count, fr_int
 
 if TYPE_CHECKING:
     from .common import MessagePanel
@@ -265,7 +265,7 @@ class DataTable(w.VBox):
 
     def _count_html(self) -> str:
         def n(k: int) -> str:
-            return f"{fr_int(k)} {self.noun[k > 1]}"
+            return fr_count(k, *self.noun)
         text = n(self.shown) if self.shown == self.total else f"{n(self.shown)} sur {fr_int(self.total)}"
         return f'<div class="econn-muted">{esc(text)}</div>'
 
