@@ -35,14 +35,15 @@ class HandoverKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._first_idle_seen: dict[str, dt.datetime] = {}
-        self._leaving: dict[str, asyncio.TimerHandle] = {}
+        # Kernel id → the task waiting out its grace; held here, as asyncio keeps only weak references.
+        self._leaving: dict[str, asyncio.Task[None]] = {}
 
     def notify_connect(self, kernel_id: str) -> None:
         """A page connected: a shutdown planned when it (or another page) left is called off."""
         super().notify_connect(kernel_id)
-        handle = self._leaving.pop(kernel_id, None)
-        if handle is not None:
-            handle.cancel()
+        task = self._leaving.pop(kernel_id, None)
+        if task is not None:
+            task.cancel()
 
     def notify_disconnect(self, kernel_id: str) -> None:
         """The last page of a kernel disconnected: plan its shutdown ``left_page_grace`` seconds later."""
@@ -50,12 +51,11 @@ class HandoverKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
         if self.left_page_grace <= 0 or kernel_id not in self._kernels \
                 or self._kernel_connections.get(kernel_id, 0) > 0 or kernel_id in self._leaving:
             return
-        loop = asyncio.get_running_loop()
-        self._leaving[kernel_id] = loop.call_later(
-            self.left_page_grace, lambda: loop.create_task(self._shut_down_if_left(kernel_id)))
+        self._leaving[kernel_id] = asyncio.get_running_loop().create_task(self._shut_down_if_left(kernel_id))
 
     async def _shut_down_if_left(self, kernel_id: str) -> None:
-        self._leaving.pop(kernel_id, None)
+        await asyncio.sleep(self.left_page_grace)        # cancelled here if a page connects meanwhile
+        self._leaving.pop(kernel_id, None)               # from now on, nothing cancels the shutdown
         if kernel_id not in self._kernels or self._kernel_connections.get(kernel_id, 0) > 0:
             return
         self.log.info("Kernel %s shut down: its page was left %.0f s ago", kernel_id, self.left_page_grace)
