@@ -19,6 +19,7 @@ import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -106,16 +107,24 @@ def require_chromium() -> None:
         pytest.fail(f"{CHROMIUM} is missing: run `make browser` (Debian's chromium) before the browser tests")
 
 
-@pytest.fixture(scope="session")
-def voila_server(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> Iterator[VoilaServer]:
+@contextmanager
+def serve_demo_copy(tmp_path_factory: pytest.TempPathFactory, demo_template: Path, name: str,
+                    *extra_args: str, lock_timeout: int = 60) -> Iterator[VoilaServer]:
+    """Voilà (``start_voila``) on a private copy of the demo workspace, stopped on leaving the block."""
     require_chromium()
-    ws = tmp_path_factory.mktemp("voila") / "demo"
+    ws = tmp_path_factory.mktemp(name) / "demo"
     shutil.copytree(demo_template, ws)
-    server = start_voila(ws)
+    server = start_voila(ws, *extra_args, lock_timeout=lock_timeout)
     try:
         yield server
     finally:
         stop_process_group(server.proc)
+
+
+@pytest.fixture(scope="session")
+def voila_server(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> Iterator[VoilaServer]:
+    with serve_demo_copy(tmp_path_factory, demo_template, "voila") as server:
+        yield server
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -11,7 +11,6 @@ arrives, and pages that connect to their kernel and draw their widgets. Times go
 
 from __future__ import annotations
 
-import shutil
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -23,9 +22,7 @@ from .conftest import (
     VoilaServer,
     new_context,
     record_timing,
-    require_chromium,
-    start_voila,
-    stop_process_group,
+    serve_demo_copy,
     watched_page,
 )
 from .test_all_pages import READY
@@ -40,14 +37,9 @@ def fresh_workspace() -> None:
 
 @pytest.fixture(scope="module")
 def cold_server(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> Iterator[VoilaServer]:
-    require_chromium()
-    ws = tmp_path_factory.mktemp("cold") / "demo"
-    shutil.copytree(demo_template, ws)
-    server = start_voila(ws, "--VoilaConfiguration.preheat_kernel=False")
-    try:
+    with serve_demo_copy(tmp_path_factory, demo_template, "cold",
+                         "--VoilaConfiguration.preheat_kernel=False") as server:
         yield server
-    finally:
-        stop_process_group(server.proc)
 
 
 def test_the_scripts_are_asked_before_the_kernel_has_started(cold_server: VoilaServer) -> None:

@@ -12,7 +12,6 @@ another process takes the lock exclusively at once.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -24,7 +23,7 @@ import pytest
 
 from econn import store
 
-from .conftest import VoilaServer, require_chromium, start_voila, stop_process_group
+from .conftest import VoilaServer, serve_demo_copy
 
 CULL_IDLE = 5          # seconds
 CULL_INTERVAL = 2      # seconds
@@ -39,15 +38,11 @@ def fresh_workspace() -> None:
 
 @pytest.fixture(scope="module")
 def culling_server(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> Iterator[VoilaServer]:
-    require_chromium()
-    ws = tmp_path_factory.mktemp("culling") / "demo"
-    shutil.copytree(demo_template, ws)
-    server = start_voila(ws, f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE}",
-                         f"--MappingKernelManager.cull_interval={CULL_INTERVAL}", lock_timeout=LOCK_TIMEOUT)
-    try:
+    with serve_demo_copy(tmp_path_factory, demo_template, "culling",
+                         f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE}",
+                         f"--MappingKernelManager.cull_interval={CULL_INTERVAL}",
+                         lock_timeout=LOCK_TIMEOUT) as server:
         yield server
-    finally:
-        stop_process_group(server.proc)
 
 
 def _kernel_id(pg) -> str:  # type: ignore[no-untyped-def]

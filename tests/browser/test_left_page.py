@@ -10,7 +10,6 @@ works, then closes the tab and checks that the reception page's kernel goes too.
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,9 +22,7 @@ from .conftest import (
     choose_connector,
     load_pending_file,
     new_context,
-    require_chromium,
-    start_voila,
-    stop_process_group,
+    serve_demo_copy,
     watched_page,
 )
 from .test_all_pages import READY
@@ -43,15 +40,9 @@ def fresh_workspace() -> None:
 
 @pytest.fixture(scope="module")
 def leaving_server(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> Iterator[VoilaServer]:
-    require_chromium()
-    ws = tmp_path_factory.mktemp("left") / "demo"
-    shutil.copytree(demo_template, ws)
-    server = start_voila(ws, "--VoilaConfiguration.preheat_kernel=False",
-                         f"--HandoverKernelManager.left_page_grace={GRACE}")
-    try:
+    with serve_demo_copy(tmp_path_factory, demo_template, "left", "--VoilaConfiguration.preheat_kernel=False",
+                         f"--HandoverKernelManager.left_page_grace={GRACE}") as server:
         yield server
-    finally:
-        stop_process_group(server.proc)
 
 
 def _gone_within(proc: psutil.Process, seconds: float) -> bool:
