@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from econn.demo import build_demo
+from econn.demo.build import build_demo
 from econn.diagnostics import registry
 
 NAMES = ["produits-absents", "tva", "doublons-simple", "doublons-complet", "grilles-prix", "nettoyage-grilles"]

@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parent.parent
 CORPORA = ("pollock", "w3c-csvw", "csv-wrangling")
 # Best peer per corpus (delimiter + quote accuracy): stdlib csv.Sniffer, duckdb sniff_csv, clevercsv.
 TARGETS = {"pollock": 0.952, "w3c-csvw": 0.995, "csv-wrangling": 0.837}
-DETECTOR = "econn.sniffer:sniff"
+DETECTOR = "econn.reading.sniffer:sniff"
 
 
 def main(argv: list[str] | None = None) -> int:

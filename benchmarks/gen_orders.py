@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from econn import store
-from econn.demo_orders import Line, Order, write_orders
+from econn.demo.orders import Line, Order, write_orders
 
 
 def _catalogue(workspace: Path, connector: str) -> tuple[list, list, dict, list]:

@@ -30,10 +30,10 @@ try:
         with contextlib.redirect_stdout(io.StringIO()):
             main()
     elif what == "sniff":
-        from econn.sniffer import sniff
+        from econn.reading.sniffer import sniff
         sniff(path)
     elif what == "read_csv":
-        from econn.loaders import read_csv
+        from econn.reading.loaders import read_csv
         read_csv(path)
 except EconnError as exc:
     status = "refused: " + exc.message_fr[:80]

@@ -94,7 +94,7 @@ class Voila:
         if workspace.exists():
             shutil.copytree(workspace, self.workspace, ignore=shutil.ignore_patterns("econn.lock", "*.wal"))
         else:
-            from econn.demo import build_demo
+            from econn.demo.build import build_demo
 
             build_demo(self.workspace)
         # Started as the browser tests start it; returns once it answers and its kernel pools are filled.

@@ -1,7 +1,7 @@
-"""Loader speed: floor vs ``econn.loaders.read_csv`` vs ``econn preview``, interleaved, medians.
+"""Loader speed: floor vs ``econn.reading.loaders.read_csv`` vs ``econn preview``, interleaved, medians.
 
 (A) floor: Python streaming transcode cp1252 → UTF-8 + DuckDB ``read_csv`` with the dialect given
-    (all VARCHAR, into a table); (B) ``econn.loaders.read_csv`` with the same dialect (adds the
+    (all VARCHAR, into a table); (B) ``econn.reading.loaders.read_csv`` with the same dialect (adds the
     line index, rejects, ``_line``); (C) ``econn preview --rows 20`` as a whole process.
 Each run is a child process that reports its own wall time and peak RSS (``ru_maxrss``);
 A and B alternate so that machine load affects both alike. Targets: B ≤ 1.5 × A, C < 2 s.
@@ -48,8 +48,8 @@ print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrs
 _LOADER = r"""
 import resource, sys, time
 t = time.perf_counter()
-from econn.dialect import Dialect
-from econn.loaders import read_csv
+from econn.reading.dialect import Dialect
+from econn.reading.loaders import read_csv
 r = read_csv(sys.argv[1], dialect=Dialect(encoding="cp1252", delimiter=";", line_terminator="\r\n"))
 print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, r.rows_ok)
 """
@@ -99,7 +99,7 @@ def main() -> None:
     print(f"File: {args.file} ({result['size_mb']} MB, {result['rows']} records), {args.repeat} interleaved runs\n")
     print("| run | median (s) | all runs (s) | peak RSS (MB) |")
     print("|---|---|---|---|")
-    names = {"A": "A floor: transcode + DuckDB read_csv", "B": "B econn.loaders.read_csv",
+    names = {"A": "A floor: transcode + DuckDB read_csv", "B": "B econn.reading.loaders.read_csv",
              "C": "C econn preview --rows 20 (process)"}
     for k in "ABC":
         print(f"| {names[k]} | {med[k]:.2f} | {', '.join(f'{x:.2f}' for x in result['all_s'][k])} | "

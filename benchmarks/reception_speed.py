@@ -28,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from gen_orders import generate  # noqa: E402
 
-from econn.demo import build_demo  # noqa: E402
-from econn.loaders import read_csv  # noqa: E402
+from econn.demo.build import build_demo  # noqa: E402
+from econn.reading.loaders import read_csv  # noqa: E402
 from econn.reception import analyze, integrate  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out" / "reception_speed.json"

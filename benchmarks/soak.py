@@ -24,7 +24,7 @@ OUT = ROOT / "benchmarks" / "out"
 
 
 def demo_template(base: Path) -> Path:
-    from econn.demo import build_demo
+    from econn.demo.build import build_demo
 
     out = base / "template"
     build_demo(out)

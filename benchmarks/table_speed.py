@@ -87,7 +87,7 @@ def reception(lines: int) -> dict[str, float]:
     """Analyse a generated orders file and time its documents table (set_data, page change)."""
     from gen_orders import generate
 
-    from econn.demo import build_demo
+    from econn.demo.build import build_demo
     from econn.reception import analyze
     from econn.ui.format import fr_amount
     from econn.ui.reception_steps_view import DOCUMENT_COLUMNS, documents_rows, findings_rows as rows_of

@@ -12,22 +12,22 @@ from typing import Any
 __version__ = "0.1.0"
 
 _EXPORTS: dict[str, str] = {
-    "sniff": "econn.sniffer",
-    "read_csv": "econn.loaders",
-    "LoadResult": "econn.loaders",
-    "type_columns": "econn.values",
-    "parse_decimal": "econn.values",
-    "parse_date": "econn.values",
-    "map_headers": "econn.headers",
-    "remember_mapping": "econn.headers",
+    "sniff": "econn.reading.sniffer",
+    "read_csv": "econn.reading.loaders",
+    "LoadResult": "econn.reading.loaders",
+    "type_columns": "econn.reading.values",
+    "parse_decimal": "econn.reading.values",
+    "parse_date": "econn.reading.values",
+    "map_headers": "econn.reading.headers",
+    "remember_mapping": "econn.reading.headers",
     "find_duplicates": "econn.duplicates",
-    "Dialect": "econn.dialect",
+    "Dialect": "econn.reading.dialect",
     "Finding": "econn.findings",
     "Level": "econn.findings",
     "EconnError": "econn.errors",
-    "import_reference": "econn.reference",
-    "build_demo": "econn.demo",
-    "resolve_workspace": "econn.workspace",
+    "import_reference": "econn.reading.reference",
+    "build_demo": "econn.demo.build",
+    "resolve_workspace": "econn.store.workspace",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

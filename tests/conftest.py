@@ -30,7 +30,7 @@ def workspace(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo workspace, built once per test session (read it, do not modify it)."""
-    from econn.demo import build_demo
+    from econn.demo.build import build_demo
 
     out = tmp_path_factory.mktemp("demo-template") / "demo"
     build_demo(out)

@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from econn import store
-from econn.backup import BackupError, backup, read_manifest, restore
+from econn.store.backup import BackupError, backup, read_manifest, restore
 from econn.cli import main
 
 

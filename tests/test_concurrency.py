@@ -56,7 +56,7 @@ def _w_integrate(ws: str, connector: str, file: str) -> None:
 
 
 def _w_mappings(ws: str, connector: str, n: int) -> None:
-    from econn.correspondences import set_mapping
+    from econn.mappings.correspondences import set_mapping
 
     for i in range(n):
         set_mapping(ws, connector, "tiers", f"CONC-{connector}-{i}", None, state="aucune",

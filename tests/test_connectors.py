@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from econn import connectors as c
+from econn.config import connectors as c
 from econn import store
 
 VALID = dict(partner="Prestashop", depot="DEP1", entreprise="VIGNE", site="SITE1", transporteur="DANZA",

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from test_mappings_helpers import CONNECTOR, fill_gc
 
-from econn import correspondences as cor
+from econn.mappings import correspondences as cor
 from econn import store
 
 

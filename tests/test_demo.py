@@ -14,8 +14,8 @@ from stdnum.eu import vat as eu_vat
 from stdnum.fr import siret as fr_siret
 
 from econn import store
-from econn.demo import build_demo
-from econn.demo_orders import HEADER
+from econn.demo.build import build_demo
+from econn.demo.orders import HEADER
 from econn.errors import WorkspaceError
 from econn.findings import CATALOGUE
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from econn.headers import map_headers, normalize, remember_mapping
+from econn.reading.headers import map_headers, normalize, remember_mapping
 
 DEMO = ("N° commande;Date commande;Code client;Société;Civilité;Nom;Prénom;E-mail;Téléphone;Mobile;Adresse 1;"
         "Adresse 2;Code postal;Ville;Pays;Mode de règlement;Référence article;Déclinaison;Désignation;Quantité;"

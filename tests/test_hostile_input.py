@@ -22,9 +22,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from econn.errors import EconnError, ImportFileError, LoaderError
-from econn.headers import map_headers
-from econn.loaders import read_csv
-from econn.values import parse_date, parse_decimal
+from econn.reading.headers import map_headers
+from econn.reading.loaders import read_csv
+from econn.reading.values import parse_date, parse_decimal
 
 N = int(os.environ.get("HOSTILE_EXAMPLES", "1"))
 SETTINGS = {"deadline": None, "database": None, "suppress_health_check": list(HealthCheck)}
@@ -176,7 +176,7 @@ def ref_ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
        garbage=st.booleans())
 def test_import_reference_random_workbooks(ref_ws: Path, kind: str, header: list[str], rows: list[list[object]],
                                            garbage: bool) -> None:
-    from econn.reference import import_reference
+    from econn.reading.reference import import_reference
 
     with tempfile.TemporaryDirectory() as d:
         p = Path(d) / "ref.xlsx"
@@ -199,10 +199,10 @@ def test_import_reference_random_workbooks(ref_ws: Path, kind: str, header: list
 ATHERIS_SCRIPT = textwrap.dedent("""
     import os, sys, tempfile, atheris
     with atheris.instrument_imports():
-        from econn.values import parse_date, parse_decimal
-        from econn.headers import map_headers
+        from econn.reading.values import parse_date, parse_decimal
+        from econn.reading.headers import map_headers
     from econn.errors import LoaderError
-    from econn.loaders import read_csv
+    from econn.reading.loaders import read_csv
     import duckdb
     d = tempfile.mkdtemp()
     path = os.path.join(d, "f.csv")
@@ -295,15 +295,15 @@ BOMB_CHILD = textwrap.dedent("""
     from pathlib import Path
     from econn import store
     from econn.errors import EconnError
-    import econn.reference, econn.mapping_excel
+    import econn.reading.reference, econn.mappings.excel
     BASE = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss   # after imports, before the file
     which, ws, path = sys.argv[1], sys.argv[2], sys.argv[3]
     try:
         if which == "reference":
-            from econn.reference import import_reference
+            from econn.reading.reference import import_reference
             import_reference(ws, "articles", path)
         else:
-            from econn.mapping_excel import import_xlsx
+            from econn.mappings.excel import import_xlsx
             import_xlsx(ws, path)
         print("ACCEPTED")
     except EconnError as exc:
@@ -342,7 +342,7 @@ def test_xlsx_bomb_refused_in_bounded_memory(ref_ws: Path, tmp_path: Path, decla
 
 
 def test_xlsx_guard_limit_is_configurable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from econn.xlsx_guard import check_xlsx
+    from econn.reading.xlsx_guard import check_xlsx
 
     p = tmp_path / "petit.xlsx"
     _write_book(p, ["code", "libelle"], [[f"A{i}", "x"] for i in range(50)])

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from econn import store
+from econn.store import connection as store
 
 CLI = [sys.executable, "-m", "econn.cli"]
 
@@ -162,7 +162,7 @@ def edited_workbook(ws: Path, out: Path, n: int) -> list[tuple[str, str, str]]:
     """Export the correspondences, then mark ``n`` tiers rows « a_creer » (GC value cleared)."""
     import openpyxl
 
-    from econn.mapping_excel import export_xlsx
+    from econn.mappings.excel import export_xlsx
 
     export_xlsx(ws, out)
     wb = openpyxl.load_workbook(out)

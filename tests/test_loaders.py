@@ -1,4 +1,4 @@
-"""econn.loaders.read_csv on real fixture files, plus a round-trip property test."""
+"""econn.reading.loaders.read_csv on real fixture files, plus a round-trip property test."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from econn.dialect import Dialect
+from econn.reading.dialect import Dialect
 from econn.errors import LoaderError
-from econn.loaders import LoadResult, read_csv
+from econn.reading.loaders import LoadResult, read_csv
 
 FIX = Path(__file__).parent / "fixtures" / "load"
 
@@ -189,7 +189,6 @@ def test_roundtrip_random_tables(tmp_path: Path, t: tuple) -> None:
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(tables())
 def test_roundtrip_random_tables_sniffed(tmp_path: Path, t: tuple) -> None:
-    pytest.importorskip("econn.sniffer", reason="econn.sniffer not written yet")
     table, delim, encoding, term, quoting = t
     if len(table) < 4 or len(table[0]) < 2:
         return   # too little text for any sniffer to decide; the explicit-dialect test covers these
@@ -204,7 +203,7 @@ def test_roundtrip_random_tables_sniffed(tmp_path: Path, t: tuple) -> None:
 
 def test_lines_the_engine_drops_silently_become_rejects(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The safety net: if DuckDB returns neither rows nor rejects for some lines, they are listed."""
-    import econn.loaders as loaders
+    import econn.reading.loaders as loaders
 
     p = tmp_path / "drop.csv"
     p.write_bytes("a;b\r\n1;x\r\n2;y\r\n3;z\r\n".encode())

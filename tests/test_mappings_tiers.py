@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from test_mappings_helpers import CONNECTOR, fill_gc
 
-from econn.correspondences import set_mapping
+from econn.mappings.correspondences import set_mapping
 from econn import store
 from econn.mappings import match_tiers
 from econn.mappings.tiers import norm_phone, norm_siret, norm_vat

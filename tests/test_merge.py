@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from econn import merge, store
+from econn.duplicates import merge
+from econn import store
 from econn.diagnostics import safety
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from econn import pending
-from econn.headers import remember_mapping
-from econn.pending_values import pending_values
+from econn.reception import pending
+from econn.reading.headers import remember_mapping
+from econn.reception.pending_values import pending_values
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from econn.pending_values import PendingValuesError, documents_using, pending_values, unblocked_by
+from econn.reception.pending_values import PendingValuesError, documents_using, pending_values, unblocked_by
 
 # Column of the demo files holding each domain's value (data/README.md).
 COLUMNS = {"tva": "TVA", "unite": "Unité", "pays": "Pays", "reglement": "Mode de règlement",

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from econn import correspondences, store
+from econn.mappings import correspondences
+from econn import store
 from econn.cli import main as cli_main
 from econn.reception import ReceptionError, analyze, integrate, reimport
 from econn.reception import integration as integration_mod

@@ -12,7 +12,7 @@ import pytest
 
 from econn import store
 from econn.errors import ImportFileError
-from econn.reference import import_reference
+from econn.reading.reference import import_reference
 
 ARTICLES_CP1252 = (
     "Référence;Désignation;Unité de vente;Code TVA;PV HT;Prix achat;Famille;Code barre;Sommeil;Disponible export\r\n"

@@ -11,8 +11,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from econn import connectors, store
+from econn.config import connectors
+from econn import store
 from econn import send as snd
+from econn.send.filters import FilterError, compile_filter
 from econn.safe_output import neutralise
 
 NOW = dt.datetime(2026, 11, 23, 14, 30)
@@ -176,7 +178,7 @@ def test_cli_send_refuses_bad_overrides_in_french(demo_workspace: Path) -> None:
     ("cp=59* & pays!=BE", "clients", "NOT coalesce"),
 ])
 def test_filter_language(expr: str, domain: str, sql_has: str) -> None:
-    sql, params = snd.compile_filter(expr, domain, "a")
+    sql, params = compile_filter(expr, domain, "a")
     assert sql_has in sql and "'" not in sql.replace("'\\'", "")  # values are parameters, never in the SQL
 
 
@@ -188,8 +190,8 @@ def test_filter_language(expr: str, domain: str, sql_has: str) -> None:
     ("export=peut-être", "export=oui ou export=non"),
 ])
 def test_filter_errors(expr: str, message: str) -> None:
-    with pytest.raises(snd.FilterError) as ei:
-        snd.compile_filter(expr, "articles")
+    with pytest.raises(FilterError) as ei:
+        compile_filter(expr, "articles")
     assert message in ei.value.message_fr
 
 

@@ -1,4 +1,4 @@
-"""Tests for econn.sniffer.sniff on small real files (tests/fixtures/sniff) and random tables."""
+"""Tests for econn.reading.sniffer.sniff on small real files (tests/fixtures/sniff) and random tables."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from econn.errors import LoaderError
-from econn.sniffer import sniff
+from econn.reading.sniffer import sniff
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sniff"
 

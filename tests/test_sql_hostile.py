@@ -18,8 +18,8 @@ import pytest
 from econn import store
 from econn.cli import main
 from econn.diagnostics import registry
-from econn.headers import map_headers
-from econn.loaders import read_csv
+from econn.reading.headers import map_headers
+from econn.reading.loaders import read_csv
 
 HOSTILE = [
     '"; DROP TABLE documents; --',

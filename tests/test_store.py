@@ -12,9 +12,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from econn import store
+from econn.store import connection as store
 from econn.errors import StoreBusyError, StoreError, WorkspaceError
-from econn.schema import LATEST_VERSION
+from econn.store.schema import LATEST_VERSION
 
 
 def test_new_workspace_is_migrated(workspace: Path) -> None:

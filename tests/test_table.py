@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from econn.dialect import Dialect, Reject
+from econn.reading.dialect import Dialect, Reject
 from econn.ui import table as table_mod
 from econn.ui.common import MessagePanel
 from econn.ui.format import fr_agree, fr_amount, fr_count

@@ -10,9 +10,9 @@ import pytest
 
 from econn import store
 from econn.cli import main
-from econn.demo import build_demo
+from econn.demo.build import build_demo
 from econn.errors import WorkspaceError
-from econn.trainer import demo_settings, is_demo, reset_demo
+from econn.demo.trainer import demo_settings, is_demo, reset_demo
 
 TABLES = {
     "correspondences": "connector, domain, external_value, external_variant",

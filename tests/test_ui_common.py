@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from econn import connectors, store
+from econn.config import connectors
+from econn import store
 from econn.errors import StoreBusyError
 from econn.ui import common
 from econn.ui.common import ConnectorSelector, MessagePanel, load_when_free, page_header, page_link

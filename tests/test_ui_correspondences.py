@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from econn import correspondences
+from econn.mappings import correspondences
 from econn.ui.correspondences import CorrespondencesPage
 from econn.ui.correspondences_data import correspondence_rows, filter_rows
 from econn.ui.correspondences_view import option_text, picked_code
@@ -173,7 +173,7 @@ def test_arro_is_to_do_then_accepted(page: CorrespondencesPage, demo_workspace: 
 
 
 def test_filter_rows_keeps_values_without_gc_article(demo_workspace: Path) -> None:
-    from econn.pending_values import pending_values
+    from econn.reception.pending_values import pending_values
 
     rows = correspondence_rows(demo_workspace, "CSV", "article", pending_values(demo_workspace, "CSV"))
     assert rows[rows["external_value"] == "ARRO"].iloc[0]["state"] == "non_verifie"

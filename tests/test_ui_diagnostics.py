@@ -10,7 +10,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from econn import merge, store
+from econn.duplicates import merge
+from econn import store
 from econn.ui.diagnostics import CHOICES, DiagnosticsPage
 
 

@@ -218,7 +218,7 @@ def test_same_field_twice_is_refused(page: ReceptionPage) -> None:
 
 
 def test_load_summary_closes_duckdb(demo_workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from econn.sniffer import sniff
+    from econn.reading.sniffer import sniff
 
     seen = []
     real = reception_data.read_csv

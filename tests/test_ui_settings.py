@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from econn import connectors
+from econn.config import connectors
 from econn.ui.settings import SettingsPage
 
 REQUIRED = {"partner": "Prestashop", "depot": "DEP1", "entreprise": "ENT", "site": "SITE",

@@ -8,10 +8,10 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from econn.dialect import Dialect
-from econn.loaders import read_csv
-from econn.sqlfuncs import install_macros
-from econn.values import parse_date, parse_decimal, type_columns
+from econn.reading.dialect import Dialect
+from econn.reading.loaders import read_csv
+from econn.reading.sqlfuncs import install_macros
+from econn.reading.values import parse_date, parse_decimal, type_columns
 
 DECIMALS = [("1 234,56", Decimal("1234.56")), ("1\u00a0234,5", Decimal("1234.5")), ("1\u202f234,5", Decimal("1234.5")),
             ("1.234,56", Decimal("1234.56")), ("12,5", Decimal("12.5")), ("12.5", Decimal("12.5")),

@@ -28,8 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _backup(args: argparse.Namespace) -> int:
-    from ..backup import backup
-    from ..workspace import resolve_workspace
+    from ..store.backup import backup
+    from ..store.workspace import resolve_workspace
 
     out = backup(resolve_workspace(args.workspace), args.out)
     print(f"Sauvegarde écrite : {out}")
@@ -37,8 +37,8 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
-    from ..backup import restore
-    from ..workspace import resolve_workspace
+    from ..store.backup import restore
+    from ..store.workspace import resolve_workspace
 
     ws = resolve_workspace(args.workspace)
     rep = restore(ws, args.file, force=args.force)

@@ -11,7 +11,7 @@ from . import add_workspace_arg
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from ..connectors import FIELDS
+    from ..config.connectors import FIELDS
 
     p = sub.add_parser("connectors", help="paramétrage des connecteurs (créer, modifier, dupliquer, supprimer)",
                        description="Paramètres > Sites > E-connecteur : la liste des connecteurs et leur paramétrage "
@@ -76,7 +76,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def parse_assignments(items: list[str]) -> dict[str, str]:
     """``["a=1", "b="]`` → ``{"a": "1", "b": ""}``; a missing ``=`` is refused in French."""
-    from ..connectors import ConnectorValidationError
+    from ..config.connectors import ConnectorValidationError
 
     out: dict[str, str] = {}
     for item in items:
@@ -93,7 +93,7 @@ def _validation_json(exc: Any) -> int:
 
 
 def _print_settings(s: Any) -> None:
-    from ..connectors import FIELDS, STEPS
+    from ..config.connectors import FIELDS, STEPS
 
     print(f"Connecteur {s.code}")
     for step, title in STEPS.items():
@@ -111,8 +111,8 @@ def _print_settings(s: Any) -> None:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from ..connectors import summary
-    from ..workspace import resolve_workspace
+    from ..config.connectors import summary
+    from ..store.workspace import resolve_workspace
 
     df = summary(resolve_workspace(args.workspace))
     if args.json:
@@ -132,8 +132,8 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from ..connectors import get
-    from ..workspace import resolve_workspace
+    from ..config.connectors import get
+    from ..store.workspace import resolve_workspace
 
     s = get(resolve_workspace(args.workspace), args.code)
     if args.json:
@@ -144,7 +144,7 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _run_write(args: argparse.Namespace, fn: Any, done: str) -> int:
-    from ..connectors import ConnectorValidationError
+    from ..config.connectors import ConnectorValidationError
 
     try:
         s = fn()
@@ -152,7 +152,7 @@ def _run_write(args: argparse.Namespace, fn: Any, done: str) -> int:
         if args.json:
             return _validation_json(exc)
         print("econn : paramètres invalides, rien n'a été enregistré :", file=sys.stderr)
-        from ..connectors import FIELD_BY_NAME
+        from ..config.connectors import FIELD_BY_NAME
 
         for k, v in exc.errors.items():
             label = FIELD_BY_NAME[k].label if k in FIELD_BY_NAME else k
@@ -166,8 +166,8 @@ def _run_write(args: argparse.Namespace, fn: Any, done: str) -> int:
 
 
 def _create(args: argparse.Namespace) -> int:
-    from ..connectors import FIELDS, create
-    from ..workspace import resolve_workspace
+    from ..config.connectors import FIELDS, create
+    from ..store.workspace import resolve_workspace
 
     ws = resolve_workspace(args.workspace)
     values = {f.name: getattr(args, f.name) for f in FIELDS if f.name != "code" and getattr(args, f.name) is not None}
@@ -175,8 +175,8 @@ def _create(args: argparse.Namespace) -> int:
 
 
 def _set(args: argparse.Namespace) -> int:
-    from ..connectors import update
-    from ..workspace import resolve_workspace
+    from ..config.connectors import update
+    from ..store.workspace import resolve_workspace
 
     ws = resolve_workspace(args.workspace)
     return _run_write(args, lambda: update(ws, args.code, **parse_assignments(args.assignments)),
@@ -184,8 +184,8 @@ def _set(args: argparse.Namespace) -> int:
 
 
 def _duplicate(args: argparse.Namespace) -> int:
-    from ..connectors import duplicate
-    from ..workspace import resolve_workspace
+    from ..config.connectors import duplicate
+    from ..store.workspace import resolve_workspace
 
     ws = resolve_workspace(args.workspace)
     return _run_write(args, lambda: duplicate(ws, args.source, args.target),
@@ -193,8 +193,8 @@ def _duplicate(args: argparse.Namespace) -> int:
 
 
 def _delete(args: argparse.Namespace) -> int:
-    from ..connectors import delete
-    from ..workspace import resolve_workspace
+    from ..config.connectors import delete
+    from ..store.workspace import resolve_workspace
 
     dep = delete(resolve_workspace(args.workspace), args.code, force=args.force)
     if args.json:

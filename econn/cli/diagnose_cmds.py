@@ -86,7 +86,7 @@ def _print_human(result: Any) -> None:
 
 def _diagnose(args: argparse.Namespace) -> int:
     from ..diagnostics import registry
-    from ..workspace import resolve_workspace
+    from ..store.workspace import resolve_workspace
 
     ws = resolve_workspace(args.workspace)
     if args.apply:
@@ -132,7 +132,7 @@ def _apply(args: argparse.Namespace, ws: Any) -> int:
 
 def _lift(args: argparse.Namespace) -> int:
     from ..diagnostics import safety
-    from ..workspace import resolve_workspace
+    from ..store.workspace import resolve_workspace
 
     ws = resolve_workspace(args.workspace)
     safety.lift(ws, args.operation, args.user or safety.current_user(), args.justification)

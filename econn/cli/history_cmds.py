@@ -104,7 +104,7 @@ def _clean(v: Any) -> Any:
 
 def _history(args: argparse.Namespace) -> int:
     from ..history import query
-    from ..workspace import resolve_workspace
+    from ..store.workspace import resolve_workspace
 
     df = query(resolve_workspace(args.workspace), args.connector, date_from=args.date_from, date_to=args.date_to,
                kinds=args.kind, levels=args.level, search=args.search, open_only=args.open, limit=args.limit,
@@ -141,7 +141,7 @@ def _history(args: argparse.Namespace) -> int:
 
 def _resolve(args: argparse.Namespace) -> int:
     from ..history import resolve
-    from ..workspace import resolve_workspace
+    from ..store.workspace import resolve_workspace
 
     user = args.user or os.environ.get("ECONN_USER") or getpass.getuser()
     row = resolve(resolve_workspace(args.workspace), args.id, args.justification, user)
@@ -155,7 +155,7 @@ def _resolve(args: argparse.Namespace) -> int:
 
 def _purge(args: argparse.Namespace) -> int:
     from ..history import purge, retention_months
-    from ..workspace import resolve_workspace
+    from ..store.workspace import resolve_workspace
 
     ws = resolve_workspace(args.workspace)
     months = args.months if args.months is not None else retention_months(ws)
@@ -169,7 +169,7 @@ def _purge(args: argparse.Namespace) -> int:
 
 def _settings(args: argparse.Namespace) -> int:
     from ..history import retention_months, set_retention_months
-    from ..workspace import resolve_workspace
+    from ..store.workspace import resolve_workspace
 
     ws = resolve_workspace(args.workspace)
     months = set_retention_months(ws, args.retention_months) if args.retention_months is not None \

@@ -48,8 +48,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from ..mapping_excel import SHEETS, export_xlsx
-    from ..workspace import resolve_workspace
+    from ..mappings.excel import SHEETS, export_xlsx
+    from ..store.workspace import resolve_workspace
 
     counts = export_xlsx(resolve_workspace(args.workspace), args.xlsx, args.connector)
     detail = ", ".join(f"{SHEETS[d]} {n}" for d, n in counts.items())
@@ -58,8 +58,8 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from ..mapping_excel import MappingFileError, import_xlsx
-    from ..workspace import resolve_workspace
+    from ..mappings.excel import MappingFileError, import_xlsx
+    from ..store.workspace import resolve_workspace
 
     try:
         res = import_xlsx(resolve_workspace(args.workspace), args.xlsx)
@@ -76,9 +76,9 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _suggest(args: argparse.Namespace) -> int:
-    from ..correspondences import record_suggestions
+    from ..mappings.correspondences import record_suggestions
     from ..mappings import suggest
-    from ..workspace import resolve_workspace
+    from ..store.workspace import resolve_workspace
 
     ws = resolve_workspace(args.workspace)
     found = suggest(ws, args.connector, args.domain, args.values, country=args.country)
@@ -93,8 +93,8 @@ def _suggest(args: argparse.Namespace) -> int:
 
 
 def _stale(args: argparse.Namespace) -> int:
-    from ..correspondences import stale
-    from ..workspace import resolve_workspace
+    from ..mappings.correspondences import stale
+    from ..store.workspace import resolve_workspace
 
     found = stale(resolve_workspace(args.workspace))
     for f in found:

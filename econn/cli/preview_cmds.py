@@ -34,9 +34,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _preview(args: argparse.Namespace) -> int:
     from ..errors import LoaderError
-    from ..headers import map_headers
-    from ..loaders import read_csv
-    from ..sniffer import sniff
+    from ..reading.headers import map_headers
+    from ..reading.loaders import read_csv
+    from ..reading.sniffer import sniff
 
     if not os.path.isfile(args.file):
         raise LoaderError(f"{args.file} not found", f"Fichier introuvable : {args.file}")

@@ -53,7 +53,7 @@ def _decisions(pairs: list[str]) -> dict[str, str]:
 
 def _receive(args: argparse.Namespace) -> int:
     from ..reception import analyze, integrate
-    from ..workspace import resolve_workspace
+    from ..store.workspace import resolve_workspace
 
     ws = resolve_workspace(args.workspace)
     decisions = _decisions(args.assign)
@@ -73,7 +73,7 @@ def _receive(args: argparse.Namespace) -> int:
 
 def _reimport(args: argparse.Namespace) -> int:
     from ..reception import reimport
-    from ..workspace import resolve_workspace
+    from ..store.workspace import resolve_workspace
 
     res = reimport(resolve_workspace(args.workspace), args.connector, args.file, args.document, user=args.user)
     doc = next(d for d in res.files[0].documents if d.number == args.document)

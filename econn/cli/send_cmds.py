@@ -26,9 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _send(args: argparse.Namespace) -> int:
-    from ..connectors import FIELD_BY_NAME, ConnectorValidationError
+    from ..config.connectors import FIELD_BY_NAME, ConnectorValidationError
     from ..send import send
-    from ..workspace import resolve_workspace
+    from ..store.workspace import resolve_workspace
     from .connectors_cmds import parse_assignments
 
     ws = resolve_workspace(args.workspace)

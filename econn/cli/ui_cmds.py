@@ -62,7 +62,7 @@ def voila_env(root: Path, workspace: Path, base: dict[str, str] | None = None) -
 
 def _ui(args: argparse.Namespace) -> int:
     from ..store import db_path
-    from ..workspace import resolve_workspace
+    from ..store.workspace import resolve_workspace
 
     if not 0 < args.port < 65536:
         raise WorkspaceError(f"bad port {args.port}", f"Port invalide : {args.port} (1 à 65535).")

@@ -36,11 +36,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _demo(args: argparse.Namespace) -> int:
     from ..demo import build_demo
-    from ..workspace import resolve_workspace
+    from ..store.workspace import resolve_workspace
 
     out = resolve_workspace(args.out)
     if args.reset:
-        from ..trainer import reset_demo
+        from ..demo.trainer import reset_demo
 
         print(reset_demo(out))
         return 0
@@ -50,8 +50,8 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from ..reference import import_reference
-    from ..workspace import resolve_workspace
+    from ..reading.reference import import_reference
+    from ..store.workspace import resolve_workspace
 
     ws = resolve_workspace(args.workspace)
     rep = import_reference(ws, args.kind, args.file, replace=True if args.replace else None)
@@ -63,8 +63,8 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from ..overview import connector_overview
-    from ..workspace import resolve_workspace
+    from ..history.overview import connector_overview
+    from ..store.workspace import resolve_workspace
 
     ws = resolve_workspace(args.workspace)
     rows = connector_overview(ws)

@@ -4,7 +4,7 @@ Codes: ART-ABS-GC (ordered SKU with no GC article nor correspondence), COR-ART (
 code but has no correspondence on this connector: the document is blocked), ART-ABS-SITE (exportable
 article without external code), ART-REF-VIDE, ART-REF-DUP, ART-NEAR, ART-INACTIF and COR-STALE (article
 correspondences only). The ordered SKUs are read from the connectors' pending files (their header mapped
-with :func:`econn.headers.map_headers`) and from the integrated document lines.
+with :func:`econn.reading.headers.map_headers`) and from the integrated document lines.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 import duckdb
 
 from .. import findings, store
-from ..pending import empty_pending, pending_lines
+from ..reception.pending import empty_pending, pending_lines
 from .base import DiagnosticResult
 
 NAME = "produits-absents"
@@ -56,7 +56,7 @@ def run(workspace: str | os.PathLike[str], *, connector: str | None = None, toda
         out += _not_sent(con, connector)
         out += _references(con, connector)
         con.unregister("pending")
-    from ..correspondences import stale
+    from ..mappings.correspondences import stale
 
     out += [f for f in stale(workspace) if f.column == "article" and (connector is None or f.source == connector)]
     return DiagnosticResult(NAME, out, seconds=time.perf_counter() - start)

@@ -224,7 +224,7 @@ def run(workspace: str | os.PathLike[str], *, connector: str | None = None, toda
             shown = key.replace("|", " ").replace("  ", " ")
             emit("CLI-DUP-NOMCP", members, shown, "nom + code postal")
             pairs.append((members, f"nom + code postal {shown}", "CLI-DUP-NOMCP"))
-    from ..correspondences import stale
+    from ..mappings.correspondences import stale
 
     out += [f for f in stale(workspace) if f.column == "tiers" and (connector is None or f.source == connector)]
     return DiagnosticResult(NAME, out, clusters=_clusters(pairs, info), seconds=time.perf_counter() - start)

@@ -6,7 +6,7 @@ clusters per size, price-grid anomalies per family, and the reception's document
 carries them (``extra["documents"]``).
 
 Every text cell is written as text, and one that starts like a formula (``=``, ``+``, ``-``, ``@``, tab,
-CR) also gets Excel's quote prefix (:func:`econn.mapping_excel._put_text`): a hostile value read from a
+CR) also gets Excel's quote prefix (:func:`econn.mappings.excel._put_text`): a hostile value read from a
 shop file (``=cmd()``, ``<script>``) is shown literally, never executed.
 """
 
@@ -27,7 +27,7 @@ from openpyxl.utils import get_column_letter
 
 from ..errors import EconnError
 from ..findings import CATALOGUE, Level
-from ..mapping_excel import _put_text
+from ..mappings.excel import _put_text
 from . import chart_data
 from .base import DiagnosticResult
 

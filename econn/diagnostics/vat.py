@@ -153,7 +153,7 @@ def run(workspace: str | os.PathLike[str], *, connector: str | None = None, toda
         Findings whose ``subject`` is the document number (document checks), the GC VAT code or label
         (configuration checks) or the tiers code (TVA-NUM).
     """
-    from ..pending import empty_pending, pending_lines
+    from ..reception.pending import empty_pending, pending_lines
 
     start = time.perf_counter()
     today = today or dt.date.today()
@@ -169,7 +169,7 @@ def run(workspace: str | os.PathLike[str], *, connector: str | None = None, toda
         out += _numbers(con)
         lines = _doc_lines(con, connector, pend)
     out += _documents(lines, eu, rates, oss, threshold)
-    from ..correspondences import stale
+    from ..mappings.correspondences import stale
 
     out += [f for f in stale(workspace) if f.column == "tva" and (connector is None or f.source == connector)]
     return DiagnosticResult(NAME, out, seconds=time.perf_counter() - start)

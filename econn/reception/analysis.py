@@ -15,14 +15,15 @@ from typing import Any
 
 import duckdb
 
-from .. import correspondences, findings, mappings, store
+from ..mappings import correspondences
+from .. import findings, mappings, store
 from ..errors import LoaderError
 from ..findings import Finding, Level
-from ..headers import map_headers, normalize
-from ..loaders import read_csv
-from ..sqlfuncs import install_macros
+from ..reading.headers import map_headers, normalize
+from ..reading.loaders import read_csv
+from ..reading.sqlfuncs import install_macros
 from ..store import quote_ident
-from ..values import type_columns
+from ..reading.values import type_columns
 from . import tiers as tiers_mod
 from .checks import Collector, LineKeys, check_lines, check_rejects, check_totals
 from .context import Connector, connector_files, fetch_context, install_context
@@ -36,7 +37,7 @@ LINE_TEXT = ("sku", "declinaison", "libelle", "unite", "tva_label")
 LINE_NUM = ("qte", "pu_ht", "pu_ttc", "remise_pct", "tva_taux")
 REQUIRED = {"doc_ext_id": "n° de document", "sku": "référence article", "qte": "quantité",
             "pu_ht": "prix unitaire (PU HT ou PU TTC)"}
-# Headers meaning « GC code forced by the site » (not a canonical field of econn.headers yet).
+# Headers meaning « GC code forced by the site » (not a canonical field of econn.reading.headers yet).
 _CODE_ERP_HEADERS = {"code erp", "code gc", "code tiers gc", "code client gc"}
 # Correspondence domain of each mapped value: (domain, table, column, finding code, field).
 _DOMAINS = (("tva", "l", "tva_label", "COR-TVA"), ("unite", "l", "unite", "COR-UNI"),
@@ -53,8 +54,8 @@ def sha256_file(path: Path) -> str:
 
 
 def field_columns(columns: list[str], remembered: dict[str, str | None]) -> dict[str, str]:
-    """Canonical field → the file's column, from :func:`econn.headers.map_headers` and the connector's
-    remembered choices (:func:`econn.headers.remembered_choices`)."""
+    """Canonical field → the file's column, from :func:`econn.reading.headers.map_headers` and the connector's
+    remembered choices (:func:`econn.reading.headers.remembered_choices`)."""
     out = {m.field: m.header for m in map_headers(columns, "documents", remembered=remembered) if m.field}
     for c in columns:
         if normalize(c) in _CODE_ERP_HEADERS and "code_erp" not in out:
@@ -162,7 +163,7 @@ def analyze_file(ws: Path, conn: Connector, path: Path, *, homonyms: str | None 
 
 def _type_values(con: duckdb.DuckDBPyConnection, raw: str, cols: dict[str, str],
                  source: str) -> tuple[dict[str, str], list[tuple[str, Finding]]]:
-    """Type numbers and dates with :func:`econn.values.type_columns`, on each column's distinct values.
+    """Type numbers and dates with :func:`econn.reading.values.type_columns`, on each column's distinct values.
 
     Measured on 100,000 lines: typing every row took ~7 s (regular expressions per value); the
     distinct values (a few thousand: totals repeat on every line of a document) take ~0.3 s, and

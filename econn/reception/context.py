@@ -16,8 +16,8 @@ from typing import Any
 import duckdb
 
 from .. import store
-from ..headers import remembered_choices
-from ..overview import pending_files
+from ..reading.headers import remembered_choices
+from ..history.overview import pending_files
 from .model import ReceptionError
 
 # Connector defaults used at integration (connectors table → documents row).
@@ -112,7 +112,7 @@ def connector_files(workspace: Path, connector: str,
         return conn, pending_files(workspace, conn.import_dir, connector)
     p = Path(file)
     if not p.exists() and not p.is_absolute():
-        from ..workspace import connector_dir
+        from ..store.workspace import connector_dir
 
         cand = connector_dir(workspace, conn.import_dir, connector, "import") / p
         p = cand if cand.exists() else p

@@ -28,9 +28,9 @@ import ipywidgets as w
 from traitlets import observe
 
 from .. import store
-from ..connectors import ConnectorSettings, list_connectors
+from ..config.connectors import ConnectorSettings, list_connectors
 from ..errors import EconnError
-from ..workspace import repo_root, resolve_workspace
+from ..store.workspace import repo_root, resolve_workspace
 from .format import esc
 
 log = logging.getLogger(__name__)
@@ -230,7 +230,7 @@ def page_link(notebook: str, connector: str | None) -> str:
 
 
 class ConnectorSelector(w.Dropdown):
-    """The header's « Connecteur » choice, listed with :func:`econn.connectors.list_connectors`.
+    """The header's « Connecteur » choice, listed with :func:`econn.config.connectors.list_connectors`.
 
     Built without reading the store (empty, or holding the code asked in the address) and disabled;
     :meth:`load` fills it. Unlike a plain Dropdown, new options keep the current choice when it is still
@@ -412,7 +412,7 @@ def load_when_free(workspace: Path, messages: MessagePanel, load: Callable[[], N
     thread: widgets are built and changed there only, since ipywidgets answers the browser's state request
     by iterating over every widget without a lock. Outside a kernel (tests, scripts) the load runs at once.
 
-    In a kernel the panel also becomes the store's wait hook (:func:`econn.store.set_wait_hook`), so every
+    In a kernel the panel also becomes the store's wait hook (:func:`econn.store.connection.set_wait_hook`), so every
     later wait of this page's callbacks is reported there too.
 
     In a preheated Voilà kernel the load waits for a user to open the page (fresh data and the address's

@@ -3,7 +3,7 @@
 OpenRefine's reconciliation screen for the e-connecteur (manual §1.2.2–1.2.3): values with their best
 scored candidate, « not yet checked » distinct from « no match », bulk acceptance above a threshold,
 one value at a time with a searchable GC picker, and for each value the number of pending documents
-it unblocks. Data comes from :mod:`econn.ui.correspondences_data` and :mod:`econn.pending_values`, HTML
+it unblocks. Data comes from :mod:`econn.ui.correspondences_data` and :mod:`econn.reception.pending_values`, HTML
 from :mod:`econn.ui.correspondences_view`; this module wires the widgets. Clicks only change the
 table, the pager and the editor's options: the page is built once.
 """
@@ -16,11 +16,11 @@ from typing import Any
 import ipywidgets as w
 import pandas as pd
 
-from .. import correspondences
-from ..connectors import ConnectorSettings
+from ..mappings import correspondences
+from ..config.connectors import ConnectorSettings
 from ..mappings import suggest
-from ..pending_values import documents_using, pending_values
-from ..workspace import resolve_workspace
+from ..reception.pending_values import documents_using, pending_values
+from ..store.workspace import resolve_workspace
 from .common import MessagePanel, css, load_when_free, page_header
 from .correspondences_data import (
     DOMAIN_LABELS,

@@ -12,7 +12,7 @@ import os
 import pandas as pd
 
 from .. import store
-from ..correspondences import resolve
+from ..mappings.correspondences import resolve
 from ..mappings import check_domain
 
 # Domain code → French name, in the order of the page's toggle.
@@ -68,7 +68,7 @@ def correspondence_rows(workspace: str | os.PathLike[str], connector: str, domai
         workspace: the workspace folder.
         connector: connector code.
         domain: correspondence domain.
-        pending: :func:`econn.pending_values.pending_values` of the connector (all domains).
+        pending: :func:`econn.reception.pending_values.pending_values` of the connector (all domains).
 
     Returns:
         Columns of ``ROW_COLUMNS``. ``state`` is a stored state, or for a pending value without

@@ -1,7 +1,7 @@
 """Page « Diagnostics »: run a diagnostic, read its findings, resolve duplicates, clean the price grids.
 
 Duplicates are never merged silently: a cluster is shown side by side and only « Accepter la fusion »
-calls :func:`econn.merge.accept`; the nettoyage shows its dry-run plan and only « Appliquer le nettoyage »
+calls :func:`econn.duplicates.merge.accept`; the nettoyage shows its dry-run plan and only « Appliquer le nettoyage »
 removes rules (backup in ``<workspace>/sauvegardes/``). A SEC-SEUIL block shows the safety message and a
 justification field to lift it once.
 """
@@ -15,10 +15,10 @@ from typing import Any
 
 import ipywidgets as w
 
-from .. import merge
+from ..duplicates import merge
 from ..diagnostics import grid_cleanup, registry, safety
 from ..diagnostics.base import DiagnosticResult
-from ..workspace import resolve_workspace
+from ..store.workspace import resolve_workspace
 from . import diagnostics_view as view
 from .background import BackgroundTask
 from .charts_domain import cluster_evidence_html, result_chart_html

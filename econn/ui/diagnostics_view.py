@@ -1,7 +1,7 @@
 """HTML of the diagnostics page: counts, findings table, cluster side by side, cleanup plan, download link.
 
 Pure functions of data (a :class:`~econn.diagnostics.base.DiagnosticResult`, a
-:class:`~econn.merge.MergeProposal`…) returning HTML; every value goes through :func:`esc`.
+:class:`~econn.duplicates.merge.MergeProposal`…) returning HTML; every value goes through :func:`esc`.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..findings import Finding
-from ..merge import FIELDS, MergeProposal
+from ..duplicates.merge import FIELDS, MergeProposal
 from .format import download_link, esc, fr_agree, fr_count, fr_int, fr_number
 
 LEVELS = ("erreur", "alerte", "succès")

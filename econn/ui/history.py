@@ -8,7 +8,7 @@ from typing import Any
 import ipywidgets as w
 
 from .. import history
-from ..workspace import resolve_workspace
+from ..store.workspace import resolve_workspace
 from .charts import stacked_bars_svg
 from .common import MessagePanel, load_when_free, page_header
 from .format import esc, fr_agree, fr_count, fr_int

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from ..overview import connector_overview, level_counts
-from ..trainer import is_demo, reset_demo
-from ..workspace import resolve_workspace
+from ..history.overview import connector_overview, level_counts
+from ..demo.trainer import is_demo, reset_demo
+from ..store.workspace import resolve_workspace
 from .common import MessagePanel, available_dashboards, css, load_when_free, page_header
 from .format import esc, fr_count, fr_date
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from ..dialect import Dialect
+from ..reading.dialect import Dialect
 from ..errors import LoaderError
-from ..sniffer import sniff
-from ..workspace import connector_dir, resolve_workspace
+from ..reading.sniffer import sniff
+from ..store.workspace import connector_dir, resolve_workspace
 from .common import MessagePanel, css, load_when_free, page_header
 from .format import esc, fr_count, fr_int
 from .reception_data import (

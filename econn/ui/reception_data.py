@@ -2,7 +2,7 @@
 
 The page draws these records; nothing here imports ipywidgets, so tests can target it directly.
 A :class:`LoadSummary` holds everything the page shows about a file, so the DuckDB connection
-of the underlying :class:`~econn.loaders.LoadResult` is closed as soon as it is built.
+of the underlying :class:`~econn.reading.loaders.LoadResult` is closed as soon as it is built.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..dialect import Dialect, Reject, SkippedLine
-from ..loaders import LoadResult, read_csv
-from ..overview import pending_files
+from ..reading.dialect import Dialect, Reject, SkippedLine
+from ..reading.loaders import LoadResult, read_csv
+from ..history.overview import pending_files
 from ..store import quote_ident
 
 SAMPLE_ROWS = 20

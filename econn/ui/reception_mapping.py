@@ -6,7 +6,7 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from ..headers import SYNONYMS, HeaderMatch, map_headers, remember_mapping
+from ..reading.headers import SYNONYMS, HeaderMatch, map_headers, remember_mapping
 from .common import MessagePanel
 from .format import esc, fr_count, fr_number
 

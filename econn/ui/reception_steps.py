@@ -13,7 +13,7 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from .. import correspondences
+from ..mappings import correspondences
 from ..diagnostics.chart_data import sum_counts
 from ..errors import EconnError
 from ..findings import Finding

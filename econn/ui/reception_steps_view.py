@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import store
-from ..correspondences import gc_table, gc_values
+from ..mappings.correspondences import gc_table, gc_values
 from ..diagnostics.base import DiagnosticResult
 from ..findings import Finding, Level
 from ..mappings import suggest

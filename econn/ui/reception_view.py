@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..dialect import Dialect
+from ..reading.dialect import Dialect
 from .format import esc, fr_count, fr_int, fr_number, html_table
 from .reception_data import ConnectorInfo, LoadSummary
 from .table import DataTable

@@ -7,9 +7,10 @@ from typing import Any
 
 import ipywidgets as w
 
-from .. import connectors, send
-from ..connectors import ConnectorSettings, ConnectorValidationError
-from ..workspace import resolve_workspace
+from ..config import connectors
+from .. import send
+from ..config.connectors import ConnectorSettings, ConnectorValidationError
+from ..store.workspace import resolve_workspace
 from .common import MessagePanel, load_when_free, page_header
 from .format import esc, fr_count, fr_int
 from .history_view import current_user

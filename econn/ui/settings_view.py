@@ -7,7 +7,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..connectors import FIELDS, PARTNERS, STEPS, ConnectorSettings, FieldSpec, parse_value
+from ..config.connectors import FIELDS, PARTNERS, STEPS, ConnectorSettings, FieldSpec, parse_value
 from .format import esc
 
 STEP_ORDER = list(STEPS)

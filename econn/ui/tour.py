@@ -16,8 +16,8 @@ import duckdb
 import ipywidgets as w
 
 from .. import store
-from ..overview import connector_overview, level_counts
-from ..workspace import connector_dir, resolve_workspace
+from ..history.overview import connector_overview, level_counts
+from ..store.workspace import connector_dir, resolve_workspace
 from .common import MessagePanel, css, load_when_free, page_header
 from .format import esc, fr_count, fr_int
 

@@ -17,7 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from econn import connectors, correspondences
+from econn.config import connectors
+from econn.mappings import correspondences
 from econn.ui.common import available_dashboards
 
 from .conftest import (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from econn import correspondences
+from econn.mappings import correspondences
 
 from .conftest import choose_connector, open_dashboard, screenshot
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from econn.overview import connector_overview, level_counts
+from econn.history.overview import connector_overview, level_counts
 from econn.ui.common import available_dashboards
 from econn.ui.format import fr_count
 

@@ -2,7 +2,7 @@
 
 Voilà 0.5 shuts nothing down when a tab closes or a link leads to another dashboard; econn's kernel
 manager shuts a kernel down ``left_page_grace`` seconds after its last page disconnected
-(``econn.voila_kernels``). This module starts its own Voilà (cold kernels, a 2 s grace, the culler left at
+(``econn.server.kernels``). This module starts its own Voilà (cold kernels, a 2 s grace, the culler left at
 its 15 minutes so that it cannot be what stops them), follows the home page's link to the reception page
 and checks that the home page's kernel process goes while the reception page keeps its own and still
 works, then closes the tab and checks that the reception page's kernel goes too.

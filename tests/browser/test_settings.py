@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from econn import connectors
+from econn.config import connectors
 
 from .conftest import choose_connector, open_dashboard, screenshot
 

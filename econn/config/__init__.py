@@ -1,0 +1,1 @@
+"""Connector settings: the three steps of the e-connecteur wizard, validated and stored."""

@@ -1,0 +1,64 @@
+"""What the home page (« Synchro e-connecteur ») shows, as data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+from .. import store
+from ..store.workspace import connector_dir
+
+
+def pending_files(workspace: Path, import_dir: str | None, code: str) -> list[Path]:
+    """The ``*.csv`` files waiting in a connector's import folder (``.bak`` ones are done)."""
+    folder = connector_dir(workspace, import_dir, code, "import")
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
+
+
+def connector_overview(workspace: str | os.PathLike[str], now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """One row per visible connector: pending files, last reception and send, open errors, 48 h counts."""
+    ws = Path(workspace)
+    now = now or dt.datetime.now()
+    since = now - dt.timedelta(hours=48)
+    with store.connect(ws, read_only=True) as con:
+        rows = con.execute(
+            """
+            SELECT c.code, c.partner, c.mode, c.import_dir, c.doc_type,
+                   max(h.occurred_at) FILTER (WHERE h.kind = 'reception') AS last_reception,
+                   max(h.occurred_at) FILTER (WHERE h.kind = 'envoi') AS last_send,
+                   count(h.id) FILTER (WHERE h.level = 'erreur' AND h.closed_at IS NULL) AS open_errors,
+                   count(h.id) FILTER (WHERE h.occurred_at >= ? AND h.level = 'succès') AS succes_48h,
+                   count(h.id) FILTER (WHERE h.occurred_at >= ? AND h.level = 'alerte') AS alertes_48h,
+                   count(h.id) FILTER (WHERE h.occurred_at >= ? AND h.level = 'erreur') AS erreurs_48h
+            FROM connectors c LEFT JOIN history h ON h.connector = c.code
+            WHERE NOT c.hidden
+            GROUP BY ALL ORDER BY c.code
+            """,
+            [since, since, since],
+        ).fetchall()
+        cols = [d[0] for d in con.description]
+    out = []
+    for r in rows:
+        d = dict(zip(cols, r))
+        files = pending_files(ws, d.pop("import_dir"), d["code"])
+        d["pending_files"] = len(files)
+        d["pending_names"] = [p.name for p in files]
+        out.append(d)
+    return out
+
+
+def level_counts(workspace: str | os.PathLike[str], hours: int = 48, now: dt.datetime | None = None) -> dict[str, int]:
+    """Counts of succès / alerte / erreur in history over the last ``hours``."""
+    now = now or dt.datetime.now()
+    with store.connect(workspace, read_only=True) as con:
+        rows = con.execute(
+            "SELECT level, count(*) FROM history WHERE occurred_at >= ? GROUP BY level",
+            [now - dt.timedelta(hours=hours)],
+        ).fetchall()
+    counts = {"succès": 0, "alerte": 0, "erreur": 0}
+    counts.update({lv: n for lv, n in rows})
+    return counts

@@ -1,1 +1,0 @@
-"""Schema migrations, one module each, applied in VERSION order (see econn.schema)."""

@@ -1,0 +1,293 @@
+"""Import GC reference exports (articles, tiers, VAT codes, units, countries, payments, price grids).
+
+A file is read whole, its headers mapped to canonical columns (French variants
+accepted), every value checked in DuckDB SQL, and loaded in one transaction.
+Any problem refuses the whole file with the line numbers concerned: nothing is
+half-loaded.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from .. import store
+from ..errors import ImportFileError
+from .sqlfuncs import install_macros
+from .xlsx_guard import check_xlsx
+
+# kind -> (table, key column or None for append-only, {column: type}); types: text, decimal, bool, date
+KINDS: dict[str, tuple[str, str | None, dict[str, str]]] = {
+    "articles": ("articles", "code", {
+        "code": "text", "libelle": "text", "unite": "text", "code_tva": "text", "prix_ht": "decimal",
+        "prix_achat": "decimal", "famille": "text", "ean": "text", "actif": "bool", "export": "bool"}),
+    "tiers": ("tiers", "code", {
+        "code": "text", "type": "text", "societe": "text", "civilite": "text", "nom": "text", "prenom": "text",
+        "email": "text", "telephone": "text", "mobile": "text", "adresse1": "text", "adresse2": "text",
+        "code_postal": "text", "ville": "text", "pays": "text", "siret": "text", "tva_intra": "text",
+        "famille": "text", "categorie_tarifaire": "text", "actif": "bool"}),
+    "tva": ("tva_codes", "code", {
+        "code": "text", "taux": "decimal", "libelle": "text", "type": "text", "pays": "text", "actif": "bool"}),
+    "unites": ("units", "code", {"code": "text", "libelle": "text", "unece": "text", "actif": "bool"}),
+    "pays": ("countries", "code", {"code": "text", "libelle": "text", "ue": "bool"}),
+    "reglements": ("payment_methods", "code", {
+        "code": "text", "libelle": "text", "condition": "text", "actif": "bool"}),
+    "grilles": ("price_grids", None, {
+        "ref": "text", "source": "text", "article": "text", "categorie_tarifaire": "text", "client": "text",
+        "qte_min": "decimal", "prix_ht": "decimal", "remise_pct": "decimal", "date_debut": "date",
+        "date_fin": "date"}),
+}
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "articles": ("code",), "tiers": ("code",), "tva": ("code", "taux"), "unites": ("code",),
+    "pays": ("code",), "reglements": ("code",), "grilles": ("article",),
+}
+
+# Header variants seen in French GC exports, after normalisation (lower case, no accents, no punctuation).
+ALIASES: dict[str, str] = {
+    "reference": "code", "ref article": "code", "code article": "code", "article": "code", "code tiers": "code",
+    "code client": "code", "code tva": "code", "code unite": "code", "code pays": "code", "iso": "code",
+    "code reglement": "code", "designation": "libelle", "libelle article": "libelle", "intitule": "libelle",
+    "unite de vente": "unite", "unite vente": "unite", "tva": "code_tva", "code taxe": "code_tva",
+    "prix de vente ht": "prix_ht", "pv ht": "prix_ht", "prix vente ht": "prix_ht", "prix ht": "prix_ht",
+    "pu ht": "prix_ht", "prix achat": "prix_achat", "pa": "prix_achat", "prix d achat": "prix_achat",
+    "famille article": "famille", "famille client": "famille", "code barre": "ean", "ean13": "ean", "gencod": "ean",
+    "sommeil": "actif", "disponible export": "export", "disponible a l export": "export", "publie": "export",
+    "raison sociale": "societe", "entreprise": "societe", "titre": "civilite", "e mail": "email",
+    "mail": "email", "courriel": "email", "tel": "telephone", "telephone fixe": "telephone", "portable": "mobile",
+    "adresse": "adresse1", "adresse 1": "adresse1", "adresse 2": "adresse2", "cp": "code_postal",
+    "code postal": "code_postal", "commune": "ville", "n tva intracom": "tva_intra", "tva intracom": "tva_intra",
+    "numero tva": "tva_intra", "categorie tarifaire": "categorie_tarifaire", "cat tarifaire": "categorie_tarifaire",
+    "taux tva": "taux", "taux de tva": "taux", "type tva": "type", "code iso": "code", "nom pays": "libelle",
+    "union europeenne": "ue", "condition de reglement": "condition", "quantite minimum": "qte_min",
+    "qte min": "qte_min", "quantite min": "qte_min", "remise": "remise_pct", "remise %": "remise_pct",
+    "debut": "date_debut", "date debut": "date_debut", "fin": "date_fin", "date fin": "date_fin",
+    "prix net ht": "prix_ht", "categorie": "categorie_tarifaire", "rec20": "unece", "code unece": "unece",
+}
+# "sommeil" means the opposite of "actif": its values are inverted on import.
+_INVERTED = {"sommeil"}
+
+MAX_ERRORS_LISTED = 20
+
+
+@dataclass
+class ImportReport:
+    """What an import did."""
+
+    kind: str
+    file: str
+    rows: int
+    inserted: int
+    updated: int
+    ignored_columns: list[str] = field(default_factory=list)
+
+
+def _norm_header(h: str) -> str:
+    s = unicodedata.normalize("NFKD", str(h)).encode("ascii", "ignore").decode().lower()
+    s = "".join(ch if ch.isalnum() or ch == "%" else " " for ch in s)
+    return " ".join(s.split())
+
+
+def _decode(raw: bytes) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="strict")
+
+
+def _read_csv_rows(path: Path) -> pd.DataFrame:
+    """Read a reference CSV into text columns plus ``_line`` (physical line of each record)."""
+    try:
+        text = _decode(path.read_bytes())
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(f"{path}: undecodable bytes ({exc})",
+                              f"{path.name} : encodage illisible (ni UTF-8 ni Windows-1252).") from exc
+    if "\x00" in text:
+        raise ImportFileError(f"{path}: binary content", f"{path.name} : ce n'est pas un fichier texte CSV.")
+    sample = text[:65536]
+    first = sample.splitlines()[0] if sample.strip() else ""
+    delim = max(";\t,|", key=first.count) if first else ";"
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    header: list[str] | None = None
+    start = 1
+    try:
+        for rec in reader:
+            if header is None:
+                if not any(c.strip() for c in rec):
+                    start = reader.line_num + 1
+                    continue
+                header = rec
+                start = reader.line_num + 1
+                continue
+            if not any(c.strip() for c in rec):
+                start = reader.line_num + 1
+                continue
+            if len(rec) != len(header):
+                raise ImportFileError(
+                    f"{path}: line {start} has {len(rec)} fields, header has {len(header)}",
+                    f"{path.name}, ligne {start} : {len(rec)} champs au lieu de {len(header)}.")
+            rows.append(rec)
+            lines.append(start)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise ImportFileError(f"{path}: {exc}", f"{path.name} : fichier CSV illisible ({exc}).") from exc
+    if header is None:
+        raise ImportFileError(f"{path}: empty file", f"{path.name} : fichier vide.")
+    df = pd.DataFrame(rows, columns=header, dtype="string") if rows else pd.DataFrame(columns=header, dtype="string")
+    df["_line"] = pd.Series(lines, dtype="int64")
+    return df
+
+
+def _read_xlsx_rows(path: Path) -> pd.DataFrame:
+    check_xlsx(path)  # refuse an .xlsx that expands beyond ECONN_XLSX_MAX_CELLS / _BYTES before openpyxl loads it
+    try:
+        df = pd.read_excel(path, dtype=str, engine="openpyxl", keep_default_na=False)
+    except Exception as exc:  # openpyxl raises many types for a broken zip/xml
+        raise ImportFileError(f"{path}: cannot read workbook ({exc})",
+                              f"{path.name} : classeur Excel illisible.") from exc
+    df = df.astype("string")
+    df["_line"] = pd.Series(range(2, len(df) + 2), dtype="int64")
+    return df
+
+
+def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Read a CSV or .xlsx reference file as text columns with a ``_line`` column."""
+    p = Path(path)
+    if not p.is_file():
+        raise ImportFileError(f"{p}: no such file", f"Fichier introuvable : {p}")
+    if p.suffix.lower() in (".xlsx", ".xlsm"):
+        return _read_xlsx_rows(p)
+    return _read_csv_rows(p)
+
+
+def _map_columns(kind: str, df: pd.DataFrame, path: Path) -> tuple[pd.DataFrame, list[str]]:
+    cols = KINDS[kind][2]
+    mapping: dict[str, str] = {}
+    ignored: list[str] = []
+    inverted: set[str] = set()
+    for h in df.columns:
+        if h == "_line":
+            continue
+        n = _norm_header(h)
+        target = n.replace(" ", "_") if n.replace(" ", "_") in cols else ALIASES.get(n)
+        if target is None or target not in cols or target in mapping.values():
+            ignored.append(str(h))
+            continue
+        mapping[h] = target
+        if n in _INVERTED:
+            inverted.add(target)
+    missing = [c for c in REQUIRED[kind] if c not in mapping.values()]
+    if missing:
+        raise ImportFileError(
+            f"{path}: required column(s) missing for {kind}: {', '.join(missing)}",
+            f"{path.name} : colonne(s) obligatoire(s) absente(s) pour « {kind} » : {', '.join(missing)}.")
+    out = df[list(mapping) + ["_line"]].rename(columns=mapping)
+    out.attrs["inverted"] = inverted
+    return out, ignored
+
+
+def _sql_value(col: str, typ: str, inverted: bool) -> str:
+    q = store.quote_ident(col)
+    if typ == "decimal":
+        return f"fr_decimal({q})"
+    if typ == "date":
+        return f"fr_date({q})"
+    if typ == "bool":
+        return f"(NOT fr_bool({q}))" if inverted else f"fr_bool({q})"
+    return f"NULLIF(trim({q}), '')"
+
+
+def import_reference(workspace: str | os.PathLike[str], kind: str, path: str | os.PathLike[str],
+                     *, replace: bool | None = None) -> ImportReport:
+    """Load a GC export into the workspace; all or nothing.
+
+    Args:
+        workspace: workspace folder (created if absent).
+        kind: one of ``articles, tiers, tva, unites, pays, reglements, grilles``.
+        path: CSV (any usual French dialect) or .xlsx file.
+        replace: empty the table first (default: only for ``grilles``, which has no key).
+
+    Raises:
+        ImportFileError: the file is refused; the message lists the offending lines.
+    """
+    if kind not in KINDS:
+        raise ImportFileError(f"unknown kind {kind}",
+                              f"Type inconnu « {kind} » : choisissez parmi {', '.join(KINDS)}.")
+    p = Path(path)
+    table, key, cols = KINDS[kind]
+    df, ignored = _map_columns(kind, read_table(p), p)
+    inverted: set[str] = df.attrs.get("inverted", set())
+    present = [c for c in cols if c in df.columns]
+    store.init_store(workspace)
+    scratch = duckdb.connect()
+    try:
+        install_macros(scratch)
+        scratch.register("src", df)
+        errors: list[str] = []
+        for c in present:
+            typ = cols[c]
+            if typ == "text":
+                continue
+            bad = scratch.execute(
+                f"SELECT _line, {store.quote_ident(c)} FROM src WHERE {store.quote_ident(c)} IS NOT NULL "
+                f"AND trim({store.quote_ident(c)}) <> '' AND {_sql_value(c, typ, False)} IS NULL ORDER BY _line"
+            ).fetchall()
+            errors += [f"ligne {ln}, {c} : « {v} » illisible" for ln, v in bad]
+        for c in REQUIRED[kind]:
+            bad = scratch.execute(
+                f"SELECT _line FROM src WHERE {store.quote_ident(c)} IS NULL OR trim({store.quote_ident(c)}) = '' "
+                "ORDER BY _line").fetchall()
+            errors += [f"ligne {ln} : {c} vide" for (ln,) in bad]
+        if key:
+            dups = scratch.execute(
+                f"SELECT trim({store.quote_ident(key)}) k, list(_line ORDER BY _line) FROM src "
+                f"WHERE trim({store.quote_ident(key)}) <> '' GROUP BY k HAVING count(*) > 1 ORDER BY k").fetchall()
+            errors += [f"code « {k} » en double, lignes {', '.join(map(str, ls))}" for k, ls in dups]
+        if errors:
+            shown = errors[:MAX_ERRORS_LISTED]
+            more = f" (et {len(errors) - len(shown)} autres)" if len(errors) > len(shown) else ""
+            raise ImportFileError(
+                f"{p}: {len(errors)} problem(s), nothing imported: " + "; ".join(shown),
+                f"{p.name} refusé, rien n'a été importé : " + " ; ".join(shown) + more + ".")
+        select = ", ".join(f"{_sql_value(c, cols[c], c in inverted)} AS {store.quote_ident(c)}" for c in present)
+        clean = scratch.execute(f"SELECT {select} FROM src ORDER BY _line").df()
+    finally:
+        scratch.close()
+    # Defaults for NULL booleans come from the table's DEFAULT only when the column is absent;
+    # a present-but-empty cell keeps the default too.
+    collist = ", ".join(store.quote_ident(c) for c in present)
+    with store.transaction(workspace) as con:
+        install_macros(con)
+        con.register("clean", clean)
+        defaults = {"actif": "true", "export": "false", "ue": "false"}
+        sel = ", ".join(
+            f"coalesce({store.quote_ident(c)}, {defaults[c]})" if c in defaults else store.quote_ident(c)
+            for c in present)
+        before = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+        if replace or (replace is None and key is None):
+            con.execute(f"DELETE FROM {table}")
+            before = 0
+        updated = 0
+        if key:
+            updated = con.execute(
+                f"SELECT count(*) FROM clean JOIN {table} t ON t.{key} = clean.{key}").fetchall()[0][0]
+            updates = ", ".join(f"{store.quote_ident(c)} = excluded.{store.quote_ident(c)}" for c in present if c != key)
+            conflict = f"ON CONFLICT ({key}) DO UPDATE SET {updates}" if updates else f"ON CONFLICT ({key}) DO NOTHING"
+            con.execute(f"INSERT INTO {table} ({collist}) SELECT {sel} FROM clean {conflict}")
+        else:
+            con.execute(f"INSERT INTO {table} ({collist}) SELECT {sel} FROM clean")
+        after = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+        con.unregister("clean")
+    return ImportReport(kind, str(p), len(clean), after - before, updated, ignored)
