@@ -3,8 +3,8 @@
 A finding is a frozen record: a stable ``code`` (``TVA-TAUX``), a ``level``
 (succès / alerte / erreur), a French message rendered from the catalogue's
 template, a resolution hint, and where it was seen (file, line, document,
-column, value, subject). Codes come from ../shared/domain.md §4; later modules
-add theirs with :func:`register` so that one table lists them all.
+column, value, subject). Codes come from ../shared/domain.md §4 and the flows added since;
+every code is declared here, so that one table lists them all (docs/findings.md is generated from it).
 """
 
 from __future__ import annotations
@@ -251,6 +251,17 @@ _SEED: list[tuple[str, Level, str, str, str, tuple[str, ...]]] = [
     ("REC-ECHEC", E, "Échec d'intégration", "Le document {document} n'a pas pu être intégré : {detail}",
      "Corrigez la cause indiquée puis relancez la réception : les autres documents sont intégrés.",
      ("reception", "document")),
+    # Envoi
+    ("ENV-ENC", A, "Caractère non représentable",
+     "{column} de {subject} : « {characters} » absent de l'encodage {encoding}, écrit « {written} »",
+     "Choisissez l'encodage UTF-8 pour ce connecteur si le site l'accepte.", ("envoi",)),
+    ("ENV-PRIX", A, "Article sans prix",
+     "Article {subject} envoyé sans prix (ni tarif {category} ni prix HT sur la fiche)",
+     "Renseignez le prix HT de l'article ou sa règle tarifaire.", ("envoi", "article")),
+    ("ENV-FORMULE", A, "Valeur neutralisée",
+     "{column} de {subject} commence comme une formule de tableur : écrit « {written} »",
+     "Vérifiez la fiche dans la GC : la valeur vient peut-être d'une saisie malveillante.",
+     ("envoi", "sécurité")),
 ]
 
 for _c, _lv, _t, _tpl, _h, _tags in _SEED:

@@ -40,17 +40,6 @@ from ..safe_output import CsvReport, neutralise, render_rows, write_csv
 from .filters import FILTER_FIELDS, FilterError, compile_filter
 from ..store.workspace import connector_dir
 
-findings.register("ENV-ENC", Level.ALERTE, "Caractère non représentable",
-                  "{column} de {subject} : « {characters} » absent de l'encodage {encoding}, écrit « {written} »",
-                  "Choisissez l'encodage UTF-8 pour ce connecteur si le site l'accepte.", ("envoi",))
-findings.register("ENV-PRIX", Level.ALERTE, "Article sans prix",
-                  "Article {subject} envoyé sans prix (ni tarif {category} ni prix HT sur la fiche)",
-                  "Renseignez le prix HT de l'article ou sa règle tarifaire.", ("envoi", "article"))
-findings.register("ENV-FORMULE", Level.ALERTE, "Valeur neutralisée",
-                  "{column} de {subject} commence comme une formule de tableur : écrit « {written} »",
-                  "Vérifiez la fiche dans la GC : la valeur vient peut-être d'une saisie malveillante.",
-                  ("envoi", "sécurité"))
-
 # Keys a send may override (« Modifier les paramètres à envoyer pour cet envoi » + « Chemin d'export »).
 OVERRIDABLE = ("articles_send", "articles_filter", "price_category", "unit", "depot", "clients_send",
                "clients_filter", "send_contacts", "export_dir")
