@@ -52,6 +52,7 @@ DASHBOARDS: list[tuple[str, str, str]] = [
     ("02_correspondances.ipynb", "Correspondances", "TVA, unités, pays, règlements, articles et tiers"),
     ("03_diagnostics.ipynb", "Diagnostics", "Produits absents, TVA, doublons clients, grilles de prix"),
     ("04_historique.ipynb", "Historique", "Réceptions, envois et erreurs ; rapport ERO"),
+    ("05_guide_utilisateur.ipynb", "Guide utilisateur", "Chaque page expliquée pas à pas, et que faire d'un constat"),
     ("06_parametrage.ipynb", "Paramétrage", "Créer et modifier les connecteurs"),
     ("99_visite_guidee.ipynb", "Visite guidée", "Les flux e-connecteur pas à pas sur la démo"),
 ]

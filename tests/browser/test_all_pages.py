@@ -42,6 +42,7 @@ READY: dict[str, str] = {
     "02_correspondances.ipynb": ".econn-correspondences .econn-suggest",
     "03_diagnostics.ipynb": ".econn-diagnostics button.econn-diag-run",
     "04_historique.ipynb": ".econn-history .econn-history-table table",
+    "05_guide_utilisateur.ipynb": ".econn-guide h2#sommaire",
     "06_parametrage.ipynb": ".econn-settings .econn-connector-list table",
     "99_visite_guidee.ipynb": ".econn-tour .econn-tour-figures table",
 }
@@ -195,11 +196,26 @@ def _tour(pg, server: VoilaServer) -> None:  # type: ignore[no-untyped-def]
     screenshot(pg, "99_visite_guidee")
 
 
+def _guide(pg, server: VoilaServer) -> None:  # type: ignore[no-untyped-def]
+    """Follow the table of contents to « Que faire d'un constat ? »; the screenshots are drawn."""
+    pg.locator('.econn-guide a[href="#8-que-faire-dun-constat-"]').click()
+    pg.wait_for_function("() => { const h = document.getElementById('8-que-faire-dun-constat-');"
+                         " const r = h && h.getBoundingClientRect(); return r && r.top >= 0 && r.top < 200; }",
+                         timeout=WAIT)
+    images = pg.locator(".econn-guide img")
+    assert images.count() >= 10
+    widths = pg.evaluate("async () => { const imgs = [...document.querySelectorAll('.econn-guide img')];"
+                         " await Promise.all(imgs.map(i => { i.loading = 'eager'; return i.decode().catch(() => 0); }));"
+                         " return imgs.map(i => i.naturalWidth); }")
+    assert widths and all(w > 0 for w in widths), widths
+
+
 MAIN_ACTIONS: dict[str, Callable[..., None]] = {
     "01_reception.ipynb": _reception,
     "02_correspondances.ipynb": _correspondences,
     "03_diagnostics.ipynb": _diagnostics,
     "04_historique.ipynb": _history,
+    "05_guide_utilisateur.ipynb": _guide,
     "06_parametrage.ipynb": _settings,
     "99_visite_guidee.ipynb": _tour,
 }
