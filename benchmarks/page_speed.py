@@ -3,6 +3,7 @@
 Usage: python benchmarks/page_speed.py [--repeat 3] [--pause 3] [--warmup 1] [--workspace data/demo]
                                        [--pages 00_accueil.ipynb,01_reception.ipynb]
                                        [--cold] [--browser-cache] [--out FILE.json]
+       python benchmarks/page_speed.py --just-started 5 [--pages 00_accueil.ipynb,01_reception.ipynb]
 
 Voilà is started the way the browser tests start it (tests/browser/conftest.py): the repository's
 voila.json, ``voila notebooks/ --Voila.ip=127.0.0.1`` on a free port, against a private copy of the
@@ -17,6 +18,10 @@ the next. The first load after
 start-up is slower whatever the page (seen here: 6.6 s for a preheated home page, then 2.0 s; the next,
 cold, page 3.5 s): ``--warmup`` loads of the first page come first, reported and not counted. Whether a
 load got a preheated kernel is read from Voilà's log (« Using pre-heated kernel »), not assumed.
+
+``--just-started N``: the first page asked right after start-up, as after ``make run``. For each page, N
+times: a new Voilà on a fresh copy of the workspace, and the page opened as soon as the server answers (its
+kernel pools still filling), in a browser already running; then the server is stopped.
 
 Prints a table (page, kernel, loads, median, min, max) and writes benchmarks/out/page_speed.json (or
 ``--out``). The browser tests record their own figures under load (benchmarks/out/page_times.json); these
@@ -88,7 +93,7 @@ def wait_for_quiet_cpu(busy_below: float = 0.10, window: float = 0.5, limit: flo
 class Voila:
     """A Voilà server on a free port over a private copy of a workspace, and its log."""
 
-    def __init__(self, workspace: Path, extra: list[str] | None = None) -> None:
+    def __init__(self, workspace: Path, extra: list[str] | None = None, wait_for_pools: bool = True) -> None:
         self.tmp = Path(tempfile.mkdtemp(prefix="econn-page-speed-"))
         self.workspace = self.tmp / "demo"
         if workspace.exists():
@@ -98,7 +103,7 @@ class Voila:
 
             build_demo(self.workspace)
         # Started as the browser tests start it; returns once it answers and its kernel pools are filled.
-        server = start_voila(self.workspace, *(extra or []))
+        server = start_voila(self.workspace, *(extra or []), wait_for_pools=wait_for_pools)
         self.url, self.log, self.proc = server.url, server.log, server.proc
 
     def count(self, pattern: re.Pattern[str], notebook: str) -> int:
@@ -204,6 +209,46 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
             "pages": rows}
 
 
+def measure_just_started(args: argparse.Namespace) -> dict[str, object]:
+    """Each page, ``args.just_started`` times, as the first page asked of a server that has just started."""
+    from playwright.sync_api import sync_playwright
+
+    pages = args.pages.split(",") if args.pages else ["00_accueil.ipynb", "01_reception.ipynb"]
+    load_before = os.getloadavg()
+    times: dict[str, list[float]] = {p: [] for p in pages}
+    kinds: dict[str, list[str]] = {p: [] for p in pages}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            for start in range(1, args.just_started + 1):
+                for nb in pages:
+                    wait_for_quiet_cpu()
+                    context = browser.new_context(viewport={"width": 1360, "height": 900}, locale="fr-FR")
+                    server = Voila(Path(args.workspace), wait_for_pools=False)
+                    try:
+                        page = context.new_page()
+                        ms = args.timeout * 1000
+                        t0 = time.monotonic()
+                        page.goto(f"{server.url}/voila/render/{nb}", wait_until="commit", timeout=ms)
+                        page.wait_for_selector(READY[nb], state="visible", timeout=ms)
+                        seconds = time.monotonic() - t0
+                        kinds[nb].append("preheated" if server.count(USED, nb) else "cold")
+                    finally:
+                        context.close()
+                        server.stop()
+                    times[nb].append(round(seconds, 3))
+                    print(f"start {start}  {nb:<24} {kinds[nb][-1]:<9} {seconds:6.2f} s", flush=True)
+        finally:
+            browser.close()
+    rows = {nb: {"kernel": "/".join(sorted(set(kinds[nb]))), "loads": len(t), "times": t,
+                 "median": round(statistics.median(t), 3), "min": min(t), "max": max(t)}
+            for nb, t in times.items()}
+    return {"date": dt.datetime.now().isoformat(timespec="seconds"), "cpus": os.cpu_count(),
+            "load_average_before": [round(x, 2) for x in load_before],
+            "load_average_after": [round(x, 2) for x in os.getloadavg()],
+            "just_started": args.just_started, "pages": rows}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeat", type=int, default=3, help="loads of each page (default 3)")
@@ -218,20 +263,23 @@ def main() -> int:
                     help="one browser profile on disk for all loads (its caches warm after the first load)")
     ap.add_argument("--cold", action="store_true",
                     help="no preheated kernels (voila.json's pools switched off): every load starts a kernel")
+    ap.add_argument("--just-started", type=int, default=0, metavar="N",
+                    help="N fresh servers per page, each page asked as soon as its server answers")
     ap.add_argument("--out", default="",
                     help="JSON file to write (default benchmarks/out/page_speed[_cold][_cache].json)")
     args = ap.parse_args()
     if not Path(CHROMIUM).exists():
         print(f"{CHROMIUM} is missing: run `make browser`", file=sys.stderr)
         return 2
-    result = measure(args)
-    print(f"\ntime to usable widgets, {args.repeat} load(s) per page; load average before "
+    result = measure_just_started(args) if args.just_started else measure(args)
+    print(f"\ntime to usable widgets, {args.just_started or args.repeat} load(s) per page; load average before "
           f"{result['load_average_before']}, after {result['load_average_after']} ({result['cpus']} CPUs)")
     print(f"{'page':<24} {'kernel':<16} {'loads':>5} {'median':>8} {'min':>8} {'max':>8}")
     for nb, r in result["pages"].items():  # type: ignore[attr-defined]
         print(f"{nb:<24} {r['kernel']:<16} {r['loads']:>5} {r['median']:>7.2f}s {r['min']:>7.2f}s "
               f"{r['max']:>7.2f}s")
-    suffix = ("_cold" if args.cold else "") + ("_cache" if args.browser_cache else "")
+    suffix = ("_cold" if args.cold else "") + ("_cache" if args.browser_cache else "") \
+        + ("_just_started" if args.just_started else "")
     out = Path(args.out).resolve() if args.out else OUT.with_name(f"page_speed{suffix}.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=1, ensure_ascii=False), encoding="utf-8")

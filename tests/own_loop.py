@@ -12,13 +12,15 @@ from collections.abc import Coroutine
 from typing import Any
 
 
-def run_in_own_loop(coro: Coroutine[Any, Any, Any], timeout: float = 10.0) -> None:
-    """``asyncio.run(coro)`` in a new thread; its exception is raised again here, in the test's thread."""
+def run_in_own_loop(coro: Coroutine[Any, Any, Any], timeout: float = 10.0) -> Any:
+    """``asyncio.run(coro)`` in a new thread; its result is returned and its exception raised again here,
+    in the test's thread."""
     errors: list[BaseException] = []
+    results: list[Any] = []
 
     def run() -> None:
         try:
-            asyncio.run(coro)
+            results.append(asyncio.run(coro))
         except BaseException as exc:  # noqa: BLE001 - re-raised below
             errors.append(exc)
 
@@ -27,3 +29,6 @@ def run_in_own_loop(coro: Coroutine[Any, Any, Any], timeout: float = 10.0) -> No
     runner.join(timeout)
     if errors:
         raise errors[0]
+    if runner.is_alive():
+        raise TimeoutError(f"the coroutine did not end within {timeout} s")
+    return results[0] if results else None

@@ -25,9 +25,12 @@ from typing import Any
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from traitlets import Float
 
+from .startup import OrderedPoolStarts
 
-class HandoverKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
-    """jupyter_server's kernel manager, whose culler does not count a kernel's time in a Voilà pool."""
+
+class HandoverKernelManager(OrderedPoolStarts, AsyncMappingKernelManager):  # type: ignore[misc]
+    """jupyter_server's kernel manager, whose culler does not count a kernel's time in a Voilà pool, and
+    whose pools start one kernel at a time, the home page's first (:mod:`econn.server.startup`)."""
 
     left_page_grace = Float(30.0, config=True, help="Seconds a kernel is kept once its last page has "
                             "disconnected, then shut down (0: only the idle culler stops it).")

@@ -65,9 +65,11 @@ class VoilaServer:
         return f"{self.url}/voila/render/{notebook}"
 
 
-def start_voila(workspace: Path, *extra_args: str, lock_timeout: int = 60) -> VoilaServer:
+def start_voila(workspace: Path, *extra_args: str, lock_timeout: int = 60, wait_for_pools: bool = True
+                ) -> VoilaServer:
     """Start Voilà the way `make run` does (repository's voila.json, 127.0.0.1, a free port) on ``workspace``;
-    return once it answers and its preheated kernel pools are filled. Stop it with ``stop_process_group``."""
+    return once it answers and (``wait_for_pools``) its preheated kernel pools are filled. Stop it with
+    ``stop_process_group``."""
     port = _free_port()
     log = workspace.parent / "voila.log"
     env = voila_env(ROOT, workspace, dict(os.environ, ECONN_LOCK_TIMEOUT=str(lock_timeout)))
@@ -91,7 +93,7 @@ def start_voila(workspace: Path, *extra_args: str, lock_timeout: int = 60) -> Vo
     # Wait for the preheated kernel pools too: a first page opened while seven kernels start took 13 s and
     # timed the machine's start-up, not the page.
     # (None when the arguments switch preheating off: the benchmark's cold runs.)
-    pools = [] if "--VoilaConfiguration.preheat_kernel=False" in extra_args else [
+    pools = [] if "--VoilaConfiguration.preheat_kernel=False" in extra_args or not wait_for_pools else [
         nb for nb, cfg in json.loads((ROOT / "voila.json").read_text(encoding="utf-8"))
         .get("VoilaKernelManager", {}).get("kernel_pools_config", {}).items()
         if nb != "default" and cfg.get("pool_size", 0) > 0]
