@@ -6,7 +6,7 @@ PORT ?= 8866
 WORKSPACE ?= data/demo
 export ECONN_WORKSPACE ?= $(abspath $(WORKSPACE))
 
-.PHONY: run test install install-test browser demo reset screenshots bench soak clean
+.PHONY: run test test-under-load install install-test browser demo reset screenshots bench soak docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,16 @@ browser:
 ## The whole suite: unit tests, notebooks executed by nbval, browser tests of the served dashboards.
 test: $(VENV)/.installed-test browser
 	$(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env -p no:cacheprovider
+
+ROUNDS ?= 3
+## The browser tests, ROUNDS times in a row, with two CPU-bound processes beside them: a test that waits
+## for time instead of an end state fails here first.
+test-under-load: $(VENV)/.installed-test browser
+	$(BIN)/python benchmarks/browser_under_load.py --rounds $(ROUNDS) --burners 2
+
+## Regenerate the pages of docs/ derived from the code (docs/findings.md); tests/test_docs.py checks them.
+docs: $(VENV)/.installed
+	$(BIN)/python tools/gen_docs.py
 
 ## Regenerate docs/screenshots/*.png (the README's images) from the browser tests, then check that the
 ## README shows exactly the screenshots the tests take (test_speed.py, which takes none, is left out).
