@@ -117,6 +117,13 @@ _SEED: list[tuple[str, Level, str, str, str, tuple[str, ...]]] = [
     # Fichier / structure
     ("FIC-ENC", E, "Encodage du fichier", "Encodage non reconnu ou mélangé : {value}",
      "Ré-exportez le fichier en UTF-8.", ("fichier",)),
+    ("FIC-NOM", E, "Nom de fichier illisible", "Nom de fichier illisible : {value} (fichier laissé de côté)",
+     "Renommez le fichier avec des lettres, chiffres et tirets ; les autres fichiers sont traités.",
+     ("fichier", "sécurité")),
+    ("FIC-LIEN", E, "Lien hors du dossier d'import",
+     "Le fichier {value} est un lien vers l'extérieur du dossier d'import : fichier laissé de côté",
+     "Copiez le fichier lui-même dans le dossier d'import : econn ne suit pas les liens qui en sortent.",
+     ("fichier", "sécurité")),
     ("FIC-SEP", A, "Séparateur deviné", "Séparateur « {value} » et décimale déduits du contenu",
      "Confirmez le format (séparateur, décimale) dans l'aperçu.", ("fichier",)),
     ("FIC-COL", E, "Colonne obligatoire absente", "Colonne obligatoire absente : {column}",

@@ -13,6 +13,13 @@ inert. Rules of :func:`neutralise`:
   digits and separators only, it can hold no function, cell reference or DDE call (the worst Excel does is
   show ``#NULL!``), while prefixing it would corrupt every phone number a shop receives.
 
+The decision is taken on the text actually written, after it was made representable in the file's encoding
+(:func:`encodable`): converting to cp1252 or latin-1 turns a fullwidth ``＝ ＋ ＠`` into ``= + @``, a minus
+sign ``−`` (U+2212) into ``-`` and drops zero-width characters and BOMs, so a check made before the
+conversion would let ``−cmd|' /C calc'!A0`` out as a live formula. The check also folds look-alikes
+(:func:`fold`: NFKC, dashes, format characters such as U+200B and U+FEFF) so that a UTF-8 file, which keeps
+them, is judged as a spreadsheet that folds them would read it.
+
 In an .xlsx workbook the same risk is handled natively by :func:`put_cell`: text is stored as a string cell
 (never a formula) with Excel's « quote prefix » style when it looks like a formula, so the text itself is
 unchanged.
@@ -43,7 +50,8 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # French style, commas in English style), optional decimal part, optional exponent.
 _PLAIN_NUMBER = re.compile(
     r"[-+]?(\d+|\d{1,3}([ \u00a0\u202f]\d{3})+|\d{1,3}(\.\d{3})+)(,\d+)?([eE][-+]?\d+)?"
-    r"|[-+]?\d+(\.\d+)?([eE][-+]?\d+)?"
+    r"|[-+]?\d+(\.\d+)?([eE][-+]?\d+)?",
+    re.ASCII,
 )
 # Common characters outside cp1252/latin-9 and an ASCII stand-in (before the generic fallback).
 _STAND_INS = {
@@ -51,40 +59,88 @@ _STAND_INS = {
     "\u202f": " ", "\u2009": " ", "\u2007": " ", "\u200b": "", "\ufeff": "", "\u2044": "/", "\u2026": "...",
     "\u0142": "l", "\u0141": "L", "\u0111": "d", "\u0110": "D", "\u00f8": "o", "\u00d8": "O", "\u2122": "TM",
 }
-_PHONE = re.compile(r"\+\d[\d .()/-]{5,}")
+_PHONE = re.compile(r"\+\d[\d .()/-]{5,}", re.ASCII)
 REPLACEMENT = "?"
+# Signs that NFKC leaves alone but an encoding conversion or a spreadsheet may read as ``-``.
+_DASH_FOLD = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2796\ufe58\ufe63\uff0d"})
 
 
 def is_plain_number(text: str) -> bool:
-    """True for ``12``, ``-12,5``, ``-1 234,56``, ``-1.234,5``, ``+3.5``, ``-1e3``."""
+    """True for ``12``, ``-12,5``, ``-1 234,56``, ``-1.234,5``, ``+3.5``, ``-1e3`` (ASCII digits only)."""
     return bool(_PLAIN_NUMBER.fullmatch(text))
 
 
 def _harmless(text: str) -> bool:
-    return bool(_PLAIN_NUMBER.fullmatch(text) or _PHONE.fullmatch(text))
+    return is_plain_number(text) or bool(_PHONE.fullmatch(text))
 
 
-def neutralise(value: Any) -> str:
+def fold(text: str) -> str:
+    """``text`` as a look-alike-folding reader would see it: NFKC (fullwidth ``＝`` → ``=``), dashes and the
+    minus sign → ``-``, format characters (zero-width spaces and joiners, BOM, soft hyphen) removed."""
+    folded = unicodedata.normalize("NFKC", text).translate(_DASH_FOLD)
+    return "".join(c for c in folded if unicodedata.category(c) != "Cf")
+
+
+def looks_like_formula(text: str) -> bool:
+    """True when a spreadsheet could evaluate ``text`` (or its folded form) as a formula.
+
+    A text starting with ``= + - @``, tab or CR — before or after :func:`fold` — unless it is a plain number
+    or an international phone number (made of ASCII digits and separators only, it holds no function).
+    """
+    for t in (text, fold(text)):
+        if t.startswith(FORMULA_START) and not _harmless(t):
+            return True
+    return False
+
+
+def starts_like_formula(text: str) -> bool:
+    """True when ``text`` or its folded form starts with ``= + - @``, tab or CR, numbers included.
+
+    For workbooks, where the quote prefix leaves the text unchanged: ``-5`` stays the text ``-5`` when a
+    user edits the cell, instead of becoming a number.
+    """
+    return text.startswith(FORMULA_START) or fold(text).startswith(FORMULA_START)
+
+
+def render_cell(value: Any, encoding: str | None = None) -> tuple[str, list[str], bool]:
+    """The text to write for ``value`` in a file of ``encoding``, made inert for a spreadsheet.
+
+    The text is first made representable in ``encoding`` (:func:`encodable`), then checked as written: the
+    conversion may itself create a formula sign (``＝`` → ``=``, ``−`` → ``-``, a dropped U+200B).
+
+    Returns:
+        (text to write, characters the encoding could not hold, whether a ``'`` was prefixed).
+    """
+    if value is None:
+        return "", [], False
+    text = value if isinstance(value, str) else str(value)
+    bad: list[str] = []
+    if encoding is not None:
+        text, bad = encodable(text, encoding)
+    if looks_like_formula(text):
+        return "'" + text, bad, True
+    return text, bad, False
+
+
+def neutralise(value: Any, encoding: str | None = None) -> str:
     """The text to write for ``value``, made inert for a spreadsheet.
 
     Args:
         value: any cell value; None becomes ``""``, other values ``str(value)``.
+        encoding: the file's encoding, when the text is converted before it is written: the check is then
+            made on the converted text (see :func:`render_cell`).
 
     Returns:
-        The text, prefixed with ``'`` when it starts like a formula (``= + - @``, tab, CR) and is neither a
-        plain French or ISO number (``-12,5`` stays ``-12,5``) nor an international phone number.
+        The text (converted to ``encoding`` if given), prefixed with ``'`` when it starts like a formula
+        (``= + - @``, tab, CR, also once look-alikes are folded) and is neither a plain French or ISO number
+        (``-12,5`` stays ``-12,5``) nor an international phone number.
     """
-    if value is None:
-        return ""
-    text = value if isinstance(value, str) else str(value)
-    if text.startswith(FORMULA_START) and not _harmless(text):
-        return "'" + text
-    return text
+    return render_cell(value, encoding)[0]
 
 
 def is_neutralised(text: str) -> bool:
     """True when a written cell cannot be executed by a spreadsheet (used by tests and checks)."""
-    return not text.startswith(FORMULA_START) or _harmless(text)
+    return not looks_like_formula(text)
 
 
 def _fallback(ch: str) -> str:
@@ -197,7 +253,7 @@ class CsvReport:
 
 def render_rows(rows: Iterable[Mapping[str, Any] | Sequence[Any]], columns: Sequence[str], encoding: str
                 ) -> tuple[list[list[str]], int, list[Replacement]]:
-    """The cells as written: neutralised, then made representable in ``encoding``.
+    """The cells as written: made representable in ``encoding``, then neutralised (:func:`render_cell`).
 
     Returns:
         (rows of text, number of neutralised cells, replacements).
@@ -209,12 +265,10 @@ def render_rows(rows: Iterable[Mapping[str, Any] | Sequence[Any]], columns: Sequ
         values = [row.get(c) for c in columns] if isinstance(row, Mapping) else list(row)
         cells = []
         for col, v in zip(columns, values):
-            text = neutralise(v)
-            if text.startswith("'") and not (v is not None and str(v).startswith("'")):
-                neutralised += 1
-            safe, bad = encodable(text, encoding)
+            safe, bad, prefixed = render_cell(v, encoding)
+            neutralised += prefixed
             if bad:
-                repl.append(Replacement(i, col, text, safe, "".join(dict.fromkeys(bad))))
+                repl.append(Replacement(i, col, "" if v is None else str(v), safe, "".join(dict.fromkeys(bad))))
             cells.append(safe)
         out.append(cells)
     return out, neutralised, repl
@@ -268,7 +322,7 @@ def put_cell(ws: Any, row: int, col: int, value: Any) -> None:
     text = str(value)
     cell.value = text
     cell.data_type = "s"
-    if text.startswith(FORMULA_START):
+    if starts_like_formula(text):
         cell.quotePrefix = True
 
 

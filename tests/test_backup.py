@@ -199,3 +199,108 @@ def test_backup_while_another_process_writes_is_consistent(workspace: Path, tmp_
         counts.append(count)
     assert 1 <= counts[0] <= n and counts == sorted(counts)
     assert len(_settings(workspace)) == 2 * n
+
+
+# Issue #17, point 4: restore verifies what it restores (damaged blocks, objects econn did not create).
+
+def _rezip(src_zip: Path, out: Path, db_bytes: bytes) -> Path:
+    """A backup whose database is ``db_bytes``, its manifest's sha256 recomputed (a tamperer can do that)."""
+    manifest = json.loads(zipfile.ZipFile(src_zip).read("manifest.json"))
+    manifest["sha256"] = hashlib.sha256(db_bytes).hexdigest()
+    manifest["size"] = len(db_bytes)
+    with zipfile.ZipFile(out, "w") as zf:
+        zf.writestr("manifest.json", json.dumps(manifest))
+        zf.writestr("econn.duckdb", db_bytes)
+    return out
+
+
+def test_a_flipped_byte_in_a_data_block_is_refused(workspace: Path, tmp_path: Path) -> None:
+    import random
+
+    rng = random.Random(17)
+    with store.transaction(workspace) as con:
+        con.executemany("INSERT INTO settings VALUES (?, ?)",
+                        [(f"bk.{i:05d}", "".join(rng.choices("abcdef0123456789", k=40))) for i in range(20_000)])
+    out = backup(workspace, tmp_path / "s.zip")
+    probe = tmp_path / "probe.duckdb"
+    probe.write_bytes(zipfile.ZipFile(out).read("econn.duckdb"))
+    con = duckdb.connect(str(probe), read_only=True)
+    block_size = int(con.execute("SELECT block_size FROM pragma_database_size()").fetchall()[0][0])
+    block_id, offset = con.execute(
+        "SELECT block_id, block_offset FROM pragma_storage_info('settings') WHERE column_name = 'value' "
+        "AND block_id >= 0 AND segment_type = 'VARCHAR' ORDER BY count DESC LIMIT 1").fetchall()[0]
+    con.close()
+    data = bytearray(probe.read_bytes())
+    at = 3 * 4096 + int(block_id) * block_size + 8 + int(offset) + 100  # three header blocks, then checksum
+    data[at] ^= 0x01
+    tampered = _rezip(out, tmp_path / "modifiee.zip", bytes(data))
+    before = _state(workspace)
+    with pytest.raises(BackupError) as exc:
+        restore(workspace, tampered)
+    assert "endommagée" in exc.value.message_fr and "Rien n'a été modifié" in exc.value.message_fr
+    assert _state(workspace) == before
+
+
+def _altered(out: Path, tmp_path: Path, name: str, *sql: str) -> Path:
+    """A backup whose store was changed by ``sql`` (run directly with DuckDB, as a tamperer would)."""
+    folder = tmp_path / f"alt-{name}"
+    folder.mkdir()
+    db = folder / "econn.duckdb"
+    db.write_bytes(zipfile.ZipFile(out).read("econn.duckdb"))
+    con = duckdb.connect(str(db))
+    for statement in sql:
+        con.execute(statement)
+    con.execute("CHECKPOINT")
+    con.close()
+    return _rezip(out, tmp_path / f"{name}.zip", db.read_bytes())
+
+
+HOSTILE_STORES = {
+    "vue": ("DROP TABLE tiers", "CREATE VIEW tiers AS SELECT content AS code, content AS nom "
+                                "FROM read_text('/etc/hostname')"),
+    "macro": ("CREATE MACRO lire(p) AS TABLE SELECT * FROM read_text(p)",),
+    "table_en_plus": ("CREATE TABLE espion (x VARCHAR)",),
+    "colonne_en_plus": ("ALTER TABLE tiers ADD COLUMN espion VARCHAR",),
+    "sequence_en_plus": ("CREATE SEQUENCE espion_id",),
+    "defaut_change": ("ALTER TABLE settings ALTER COLUMN value SET DEFAULT 'espion'",),
+    "type_change": ("ALTER TABLE settings ALTER COLUMN value SET DATA TYPE VARCHAR[]"
+                    " USING [value]",),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_STORES))
+def test_a_store_with_objects_econn_did_not_create_is_refused(workspace: Path, tmp_path: Path, name: str) -> None:
+    _put(workspace, "bk.a", "1")
+    out = backup(workspace, tmp_path / "s.zip")
+    hostile = _altered(out, tmp_path, name, *HOSTILE_STORES[name])
+    before = _state(workspace)
+    with pytest.raises(BackupError) as exc:
+        restore(workspace, hostile)
+    msg = exc.value.message_fr
+    assert "Rien n'a été modifié" in msg and "econn" in msg, msg
+    assert _state(workspace) == before
+    assert not list(workspace.glob(".econn-*"))
+
+
+def test_an_unaltered_store_passes_the_verification(workspace: Path, tmp_path: Path) -> None:
+    """The control case: the same rezip without a change restores."""
+    _put(workspace, "bk.a", "1")
+    out = backup(workspace, tmp_path / "s.zip")
+    same = _altered(out, tmp_path, "identique")
+    restore(workspace, same)
+    assert _settings(workspace) == [("bk.a", "1")]
+
+
+@pytest.mark.parametrize("version", ["abc", None, [1], "1.5"])
+def test_a_manifest_with_a_bad_format_version_is_refused_in_french(workspace: Path, tmp_path: Path,
+                                                                   version: object) -> None:
+    out = backup(workspace, tmp_path / "s.zip")
+    manifest = json.loads(zipfile.ZipFile(out).read("manifest.json"))
+    manifest["format_version"] = version
+    bad = tmp_path / "bad.zip"
+    with zipfile.ZipFile(bad, "w") as zf:
+        zf.writestr("manifest.json", json.dumps(manifest))
+        zf.writestr("econn.duckdb", zipfile.ZipFile(out).read("econn.duckdb"))
+    with pytest.raises(BackupError) as exc:
+        read_manifest(bad)
+    assert "sauvegarde" in exc.value.message_fr and "Rien n'a été modifié" in exc.value.message_fr

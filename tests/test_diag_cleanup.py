@@ -78,3 +78,23 @@ def test_safety_thresholds(workspace: Path) -> None:
     assert safety.check(workspace, "clients_reaffectation", 21, 0) is not None       # a count threshold
     with pytest.raises(SafetyError):
         safety.check(workspace, "inconnue", 1, 1)
+
+
+def test_backup_cells_are_neutralised(demo_workspace: Path, tmp_path: Path) -> None:
+    """Issue #17: the nettoyage backup is a CSV someone opens in a spreadsheet; shop values must stay inert."""
+    from tests.test_safe_output import LOOK_ALIKES, live_formula
+
+    ws = demo_workspace
+    hostile = ['=HYPERLINK("http://x";"clic")', *LOOK_ALIKES]
+    with store.transaction(ws) as con:
+        refs = sorted(PLANTED)
+        for i, ref in enumerate(refs):
+            con.execute("UPDATE price_grids SET source = ? WHERE ref = ?", [hostile[i % len(hostile)], ref])
+    plan = grid_cleanup.plan(ws, today=TODAY)
+    res = grid_cleanup.apply(ws, [e["id"] for e in plan.extra["plan"]], backup_dir=tmp_path / "bk", user="alice",
+                             justification="nettoyage de test", today=TODAY)
+    with open(res["backup"], encoding="utf-8-sig", newline="") as fh:
+        backed = list(csv.DictReader(fh, delimiter=";"))
+    assert len(backed) == len(PLANTED)
+    assert [r["source"] for r in backed if live_formula(r["source"])] == []
+    assert all(r["source"].startswith("'") for r in backed)

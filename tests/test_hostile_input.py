@@ -352,3 +352,79 @@ def test_xlsx_guard_limit_is_configurable(tmp_path: Path, monkeypatch: pytest.Mo
         check_xlsx(p)
     assert "volumineux" in exc.value.message_fr and "40" in exc.value.message_fr
     assert isinstance(exc.value, EconnError)
+
+
+# Issue #17, point 3: shared strings are counted per reference, wherever the parts are stored.
+SST_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+
+
+def write_sst_bomb(path: Path, refs: int = 500, string_mb: int = 1, sheet: str = "xl/worksheets/sheet1.xml",
+                   sst: str = "xl/sharedStrings.xml") -> None:
+    """A small .xlsx whose ``refs`` cells all reference one shared string of ``string_mb`` MB."""
+    ct = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+          'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+          'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/'
+          'workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+          f'<Override PartName="/{sheet}" ContentType="application/vnd.openxmlformats-'
+          f'officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/{sst}" ContentType="{SST_CT}"/>'
+          '</Types>')
+    rels = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+            '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+    wb = ('<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+          '2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+          '<sheet name="Feuil1" sheetId="1" r:id="rId1"/></sheets></workbook>')
+    wbrels = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+              '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
+              f'2006/relationships/worksheet" Target="/{sheet}"/><Relationship Id="rId2" Type="http://schemas.'
+              'openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
+              f'Target="/{sst}"/></Relationships>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        zf.writestr("[Content_Types].xml", ct)
+        zf.writestr("_rels/.rels", rels)
+        zf.writestr("xl/workbook.xml", wb)
+        zf.writestr("xl/_rels/workbook.xml.rels", wbrels)
+        with zf.open(sst, "w", force_zip64=True) as fh:
+            fh.write(b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
+                     b'spreadsheetml/2006/main" count="2" uniqueCount="2"><si><t>code</t></si><si><t>')
+            for _ in range(string_mb):
+                fh.write(b"x" * 1024 * 1024)
+            fh.write(b"</t></si></sst>")
+        with zf.open(sheet, "w", force_zip64=True) as fh:
+            fh.write(b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+                     b'spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row>')
+            for i in range(2, refs + 2):
+                fh.write(f'<row r="{i}"><c r="A{i}" t="s"><v>1</v></c></row>'.encode())
+            fh.write(b"</sheetData></worksheet>")
+
+
+@pytest.mark.parametrize("where", ["usual-names", "parts-elsewhere"])
+def test_shared_string_bomb_is_refused(tmp_path: Path, where: str) -> None:
+    from econn.reading.xlsx_guard import check_xlsx
+
+    bomb = tmp_path / "partagees.xlsx"
+    names = {} if where == "usual-names" else {"sheet": "xl/donnees/f.xml", "sst": "xl/textes.xml"}
+    write_sst_bomb(bomb, refs=500, string_mb=1, **names)
+    assert bomb.stat().st_size < 64 * 1024
+    with pytest.raises(ImportFileError) as exc:
+        check_xlsx(bomb)
+    msg = exc.value.message_fr
+    assert "trop volumineux" in msg and "chaînes partagées" in msg and "rien n'a été importé" in msg, msg
+
+
+def test_shared_strings_referenced_a_few_times_are_accepted(tmp_path: Path) -> None:
+    from econn.reading.xlsx_guard import check_xlsx
+
+    ok = tmp_path / "ok.xlsx"
+    write_sst_bomb(ok, refs=20, string_mb=1)   # 21 MB once expanded: under the limit
+    check_xlsx(ok)
+
+
+@pytest.mark.timeout(150)
+def test_shared_string_bomb_refused_by_both_importers(ref_ws: Path, tmp_path: Path) -> None:
+    bomb = tmp_path / "partagees.xlsx"
+    write_sst_bomb(bomb, refs=2000, string_mb=8)   # the issue's 32 KB file: 16 GB once expanded
+    for which in ("reference", "mappings"):
+        verdict, rss_kb = refuse_bomb(which, ref_ws, bomb)
+        assert verdict.startswith("REFUSED") and "chaînes partagées" in verdict, verdict
+        assert rss_kb < 64 * 1024, f"{which}: +{rss_kb} KB over the imports"

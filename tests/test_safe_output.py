@@ -9,6 +9,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from econn import safe_output as so
 
@@ -108,3 +110,57 @@ def test_neutralised_csv_opened_as_a_workbook_holds_no_formula(tmp_path: Path) -
     wb.save(tmp_path / "y.xlsx")
     ws = openpyxl.load_workbook(tmp_path / "y.xlsx").active
     assert all(c.data_type != "f" for (c,) in ws.iter_rows())
+
+
+# Issue #17: look-alikes that an encoding conversion (or a folding spreadsheet) turns into a formula sign.
+LOOK_ALIKES = ["\u2212cmd|' /C calc'!A0", '\uff1dHYPERLINK("http://x";"clic")', "\u200b=1+1", "\ufeff@SUM(1)",
+               "\uff0bcmd|' /C calc'!A0", "\uff20SUM(1)", "\u200b\u200b\u2212cmd|' /C calc'!A0", "=\u0338x"]
+ENCODINGS = ["cp1252", "utf-8", "utf-8-sig", "iso8859-15", "latin-1"]
+# A cell made of these characters only holds a number or a phone number: no function, reference or DDE call.
+_INERT = set("0123456789 .,()/+-eE\u00a0\u202f")
+
+
+def live_formula(cell: str) -> bool:
+    """Independent oracle: would Excel or LibreOffice (which may fold look-alikes) evaluate this cell?"""
+    import unicodedata
+
+    t = unicodedata.normalize("NFKC", cell).replace("\u2212", "-")
+    t = "".join(c for c in t if unicodedata.category(c) != "Cf")
+    for s in (cell, t):
+        if s[:1] in ("=", "+", "-", "@", "\t", "\r") and not set(s) <= _INERT:
+            return True
+    return False
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_look_alikes_are_neutralised_after_the_encoding(tmp_path: Path, encoding: str) -> None:
+    rep = so.write_csv(tmp_path / "x.csv", [[v] for v in LOOK_ALIKES], ["Nom"], encoding=encoding)
+    cells = [r[0] for r in _read(tmp_path / "x.csv", encoding)[1:]]
+    assert len(cells) == len(LOOK_ALIKES)
+    assert [c for c in cells if live_formula(c)] == []
+    assert all(c.startswith("'") for c in cells) and rep.neutralised == len(LOOK_ALIKES)
+
+
+def test_minus_sign_number_stays_a_number_in_cp1252() -> None:
+    assert so.neutralise("\u221212,5", "cp1252") == "-12,5"
+
+
+@pytest.mark.parametrize("value", LOOK_ALIKES)
+def test_excel_look_alikes_get_the_quote_prefix(tmp_path: Path, value: str) -> None:
+    path = tmp_path / "x.xlsx"
+    so.write_xlsx(path, [[value]], ["Nom"])
+    cell = openpyxl.load_workbook(path).active.cell(row=2, column=1)
+    assert cell.data_type == "s" and cell.quotePrefix and cell.value == value
+
+
+@settings(deadline=None, max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=12) | st.from_regex(r"[\u200b\ufeff\u00ad ]{0,2}[=+\-@\uff1d\uff0b\uff20\u2212\uff0d]"
+                                                 r"[\w|'!()\u200b]{0,8}", fullmatch=True),
+       encoding=st.sampled_from(ENCODINGS))
+def test_property_no_written_cell_starts_a_formula(tmp_path: Path, text: str, encoding: str) -> None:
+    """Any string, any supported encoding: the cell read back from the file never starts a formula."""
+    path = tmp_path / "x.csv"  # overwritten by each example (write_csv replaces the file atomically)
+    so.write_csv(path, [[text, "x"]], ["Nom", "Autre"], encoding=encoding)
+    rows = _read(path, encoding)
+    cell = rows[1][0] if len(rows) > 1 else ""
+    assert not live_formula(cell), (text, cell)

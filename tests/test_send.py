@@ -200,3 +200,26 @@ def test_filter_values_cannot_inject_sql(demo_workspace: Path) -> None:
                                           "articles_filter": "famille=PUB'; DELETE FROM articles; --"}, now=NOW)
     assert p.item("articles").count == 0
     assert _scalar(demo_workspace, "SELECT count(*) FROM articles") > 300
+
+
+def test_cp1252_send_writes_no_live_formula_from_look_alikes(demo_workspace: Path) -> None:
+    """Issue #17: the cp1252 conversion turned ``−`` into ``-`` and ``＝`` into ``=`` after the check."""
+    import csv
+    import io
+
+    from tests.test_safe_output import live_formula
+
+    hostile = {"ANDPA": "\u2212cmd|' /C calc'!A0", "RYCMI": '\uff1dHYPERLINK("http://x";"clic")',
+               "GUEPI": "\u200b=1+1"}
+    for code, name in hostile.items():
+        _plant(demo_workspace, code, nom=name, adresse2="\ufeff@SUM(1)")
+    res = snd.send(demo_workspace, "FACIL", {"clients_filter": "code=ANDPA,RYCMI,GUEPI", "clients_send": "filtre",
+                                              "articles_send": "aucun"}, now=NOW)
+    text = (res.plan.export_dir / "clients_20261123.csv").read_bytes().decode("cp1252")
+    rows = list(csv.DictReader(io.StringIO(text, newline=""), delimiter=";"))
+    assert sorted(r["Code client"] for r in rows) == sorted(hostile)
+    live = [c for r in rows for c in r.values() if c and live_formula(c)]
+    assert live == []
+    assert {r["Code client"]: r["Nom"] for r in rows}["ANDPA"] == "'-cmd|' /C calc'!A0"
+    flagged = {(f.subject, f.column) for f in res.findings if f.code == "ENV-FORMULE"}
+    assert {(c, "Nom") for c in hostile} | {(c, "Adresse 2") for c in hostile} <= flagged

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -37,12 +37,14 @@ def app_root() -> Path:
 
 
 def voila_command(root: Path, port: int) -> list[str]:
-    """The Voilà command line (run with ``cwd=root`` so that voila.json is read, and :func:`voila_env`)."""
-    exe = Path(sys.executable).parent / "voila"
-    voila = str(exe) if exe.exists() else shutil.which("voila")
-    if voila is None:
+    """The Voilà command line (run with ``cwd=root`` so that voila.json is read, and :func:`voila_env`).
+
+    Voilà runs through :mod:`econn.server.app` (Voilà with a Host check on every request, a token required
+    when exposed, no contents API).
+    """
+    if importlib.util.find_spec("voila") is None:
         raise WorkspaceError("voila is not installed", "Voilà n'est pas installé : pip install voila.")
-    return [voila, "notebooks/", "--Voila.ip=127.0.0.1", f"--Voila.port={port}", "--Voila.port_retries=0",
+    return [sys.executable, "-m", "econn.server.app", "notebooks/", "--Voila.ip=127.0.0.1", f"--Voila.port={port}", "--Voila.port_retries=0",
             "--no-browser", f"--Voila.config_file_paths={root}"]
 
 

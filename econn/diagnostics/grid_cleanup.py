@@ -10,10 +10,8 @@ history row in one transaction.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ import duckdb
 
 from .. import findings, store
 from ..errors import EconnError
+from ..safe_output import write_csv
 from . import safety
 from .base import DiagnosticResult
 from .price_grids import RULES_SQL, duplicate_rules
@@ -119,14 +118,8 @@ def _write_backup(rows: list[tuple[Any, ...]], backup_dir: Path, now: dt.datetim
         while target.exists():
             n += 1
             target = backup_dir / f"grilles_supprimees_{now:%Y%m%d_%H%M%S}_{n}.csv"
-        fd, tmp = tempfile.mkstemp(prefix=".grilles_", suffix=".tmp", dir=backup_dir)
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
-            w = csv.writer(fh, delimiter=";")
-            w.writerow(BACKUP_COLUMNS)
-            w.writerows(["" if v is None else v for v in row] for row in rows)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
+        # A rule's ref or client comes from a shop's file: every cell is neutralised like any CSV econn writes.
+        write_csv(target, rows, BACKUP_COLUMNS, encoding="utf-8-sig", line_terminator="\r\n")
     except OSError as exc:
         raise CleanupError(f"cannot write backup in {backup_dir}: {exc}",
                            f"Sauvegarde impossible dans {backup_dir} ({exc.strerror or exc}) : rien n'a été "

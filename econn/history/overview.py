@@ -8,15 +8,30 @@ from pathlib import Path
 from typing import Any
 
 from .. import store
-from ..store.workspace import connector_dir
+from ..store.workspace import connector_dir, name_problem
 
 
-def pending_files(workspace: Path, import_dir: str | None, code: str) -> list[Path]:
-    """The ``*.csv`` files waiting in a connector's import folder (``.bak`` ones are done)."""
+def _candidates(workspace: Path, import_dir: str | None, code: str) -> list[tuple[Path, str | None]]:
+    """Every ``*.csv`` entry of the import folder (files and links), with :func:`name_problem`'s verdict."""
     folder = connector_dir(workspace, import_dir, code, "import")
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
+    return [(p, name_problem(p, folder)) for p in sorted(folder.iterdir())
+            if p.suffix.lower() == ".csv" and (p.is_symlink() or p.is_file())]
+
+
+def pending_files(workspace: Path, import_dir: str | None, code: str) -> list[Path]:
+    """The ``*.csv`` files waiting in a connector's import folder (``.bak`` ones are done).
+
+    Files econn refuses to read (:func:`refused_files`: a name that is not UTF-8, a link leaving the folder)
+    are left out: a reception reports them as findings.
+    """
+    return [p for p, problem in _candidates(workspace, import_dir, code) if problem is None]
+
+
+def refused_files(workspace: Path, import_dir: str | None, code: str) -> list[tuple[Path, str]]:
+    """The ``*.csv`` entries of the import folder that econn will not read, with the finding code why."""
+    return [(p, problem) for p, problem in _candidates(workspace, import_dir, code) if problem is not None]
 
 
 def connector_overview(workspace: str | os.PathLike[str], now: dt.datetime | None = None) -> list[dict[str, Any]]:

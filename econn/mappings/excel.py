@@ -26,6 +26,7 @@ from . import correspondences as cor
 from .. import store
 from ..errors import EconnError
 from ..reading.xlsx_guard import check_xlsx
+from ..safe_output import starts_like_formula
 
 MARKER = "econn-correspondances"
 VERSION = 1
@@ -35,7 +36,6 @@ SHEETS: dict[str, str] = {"tva": "TVA", "unite": "Unités", "pays": "Pays", "reg
                           "article": "Articles", "tiers": "Tiers"}
 HEADERS = ["connecteur", "valeur externe", "variante", "valeur GC", "état", "suggestion", "score", "raison"]
 _WIDTHS = [12, 34, 12, 16, 13, 16, 7, 70]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class MappingFileError(EconnError):
@@ -89,7 +89,7 @@ def _put_text(ws: Any, row: int, col: int, value: object) -> None:
     cell = ws.cell(row=row, column=col)
     cell.value = text
     cell.data_type = "s"  # never a formula, whatever the first character
-    if text.startswith(_FORMULA_START):
+    if starts_like_formula(text):  # also a look-alike (＝, −, a leading U+200B) a spreadsheet may fold
         cell.quotePrefix = True  # and Excel keeps it text when the user edits the cell
 
 

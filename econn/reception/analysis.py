@@ -23,6 +23,7 @@ from ..reading.headers import map_headers, normalize
 from ..reading.loaders import read_csv
 from ..reading.sqlfuncs import install_macros
 from ..store import quote_ident
+from ..store.workspace import display_name, name_problem
 from ..reading.values import type_columns
 from . import tiers as tiers_mod
 from .checks import Collector, LineKeys, check_lines, check_rejects, check_totals
@@ -94,6 +95,12 @@ def analyze_file(ws: Path, conn: Connector, path: Path, *, homonyms: str | None 
                  decisions: dict[str, str] | None = None, only: str | None = None) -> FileAnalysis:
     """Analyse one file (see :func:`analyze`); ``only`` restricts the recap to one document number."""
     fa = FileAnalysis(file=path, connector=conn.code)
+    problem = name_problem(path, path.parent if path.is_symlink() else None)
+    if problem is not None:   # one finding; the connector's other files are still received
+        shown = display_name(path.name)
+        fa.findings = [findings.make(problem, source=shown, value=shown)]
+        fa.error, fa.error_code = fa.findings[0].message, problem
+        return fa
     col = Collector(path.name)
     # The workspace side (file hash, GC tables, remembered headers) does not need the file's rows: it runs
     # on the other core while read_csv loads them (measured on 100,000 lines: ~0.08 s of analysis hidden).

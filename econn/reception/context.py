@@ -17,7 +17,7 @@ import duckdb
 
 from .. import store
 from ..reading.headers import remembered_choices
-from ..history.overview import pending_files
+from ..history.overview import pending_files, refused_files
 from .model import ReceptionError
 
 # Connector defaults used at integration (connectors table → documents row).
@@ -108,8 +108,9 @@ def connector_files(workspace: Path, connector: str,
     pending ``*.csv`` of the import folder."""
     with store.connect(workspace, read_only=True) as con:
         conn = load_connector(con, connector)
-    if file is None:
-        return conn, pending_files(workspace, conn.import_dir, connector)
+    if file is None:  # the refused ones too: analyze_file turns each into one finding
+        return conn, sorted([*pending_files(workspace, conn.import_dir, connector),
+                             *(p for p, _ in refused_files(workspace, conn.import_dir, connector))])
     p = Path(file)
     if not p.exists() and not p.is_absolute():
         from ..store.workspace import connector_dir

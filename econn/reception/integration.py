@@ -27,6 +27,7 @@ import pandas as pd
 from .. import findings, store
 from ..errors import StoreBusyError
 from ..findings import Level
+from ..store.workspace import display_name
 from .analysis import analyze_file
 from .context import Connector, connector_files
 from .model import (
@@ -103,13 +104,31 @@ def integrate(workspace: str | os.PathLike[str], connector: str, file: str | os.
     return out
 
 
+def _bak_name(stem: str, n: int, limit: int) -> str:
+    """``stem.bak`` or ``stem_n.bak``, the stem shortened (on a character boundary) to fit ``limit`` bytes."""
+    suffix = ".bak" if n == 0 else f"_{n}.bak"
+    room = limit - len(os.fsencode(suffix))
+    raw = os.fsencode(stem)
+    if len(raw) > room:
+        stem = raw[:room].decode("utf-8", "ignore")
+    return stem + suffix
+
+
 def rename_bak(path: Path) -> Path | None:
-    """Rename a fully received file to ``.bak`` (``name_1.bak``… if taken); None if it is already gone."""
-    target = path.with_suffix(".bak")
+    """Rename a fully received file to ``.bak`` (``name_1.bak``… if taken); None if it is already gone.
+
+    The name stays within the file system's limit (NAME_MAX, usually 255 bytes): a long name whose ``.bak``
+    is taken gets a shortened stem rather than « File name too long » on every reception.
+    """
+    try:
+        limit = os.pathconf(path.parent, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        limit = 255
     n = 0
+    target = path.with_name(_bak_name(path.stem, n, limit))
     while target.exists():
         n += 1
-        target = path.with_name(f"{path.stem}_{n}.bak")
+        target = path.with_name(_bak_name(path.stem, n, limit))
     try:
         os.rename(path, target)   # atomic on one file system
     except FileNotFoundError:     # another process received the file at the same moment
@@ -352,11 +371,13 @@ def _record(ws: Path, conn: Connector, fa: FileAnalysis, user: str | None) -> in
         run_id = store.first(con.execute(
             "INSERT INTO runs (kind, connector, finished_at, status, summary) VALUES "
             "('reception', ?, current_timestamp, ?, ?) RETURNING id",
-            [conn.code, status, json.dumps({"file": fa.file.name, "user": user, **counts}, ensure_ascii=False)]))[0]
+            [conn.code, status, json.dumps({"file": display_name(fa.file.name), "user": user, **counts},
+                                           ensure_ascii=False)]))[0]
         rows = [(run_id, f.code, f.level.value, f.message, f.hint, f.source, f.line, f.document, f.column, f.value,
                  f.subject) for f in fa.findings]
-        if fa.error:
-            rows.append((run_id, "FIC-ENC", "erreur", fa.error, None, fa.file.name, None, None, None, None, None))
+        if fa.error and not any(f.code == fa.error_code for f in fa.findings):
+            rows.append((run_id, fa.error_code, "erreur", fa.error, None, display_name(fa.file.name), None, None,
+                         None, None, None))
         if rows:
             con.executemany("INSERT INTO findings (run_id, code, level, message, hint, source, line, document, "
                             "column_name, value, subject) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
@@ -367,7 +388,7 @@ def _record(ws: Path, conn: Connector, fa: FileAnalysis, user: str | None) -> in
         if hit is None:
             con.execute("INSERT INTO received_files (connector, name, sha256, size, rows_total, rows_rejected, "
                         "status, last_run) VALUES (?, ?, ?, ?, ?, ?, ?, current_timestamp)",
-                        [conn.code, fa.file.name, fa.sha256 or "", fa.file.stat().st_size if fa.file.exists() else None,
+                        [conn.code, display_name(fa.file.name), fa.sha256 or "", fa.file.stat().st_size if fa.file.exists() else None,
                          fa.rows, len(fa.rejects), file_status])
         _errors(con, conn, fa)
     return int(run_id)
@@ -385,7 +406,7 @@ def _errors(con: duckdb.DuckDBPyConnection, conn: Connector, fa: FileAnalysis) -
         t = tiers.get(d.tiers) if d and d.tiers else None
         rows.append((conn.code, d.date if d else None, f.document, d.name if d else None,
                      t.external_code if t and t.has_code else None, f.code, f.message, f.hint,
-                     f.document or fa.file.name))
+                     f.document or display_name(fa.file.name)))
     if not rows:
         return
     con.executemany("""

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..errors import EconnError
 from ..findings import Finding, Level
+from ..store.workspace import display_name
 
 NEW, EXISTING, BLOCKED, WAITING, INTEGRATED = "new", "existing", "blocked", "waiting", "integrated"
 DOC_STATUSES = (NEW, EXISTING, BLOCKED, WAITING, INTEGRATED)
@@ -102,6 +103,7 @@ class FileAnalysis:
     renamed_to: Path | None = None
     sha256: str = ""
     error: str | None = None           # French message when the file could not be analysed at all
+    error_code: str = "FIC-ENC"        # the finding code recorded for ``error``
     # Private: the in-memory DuckDB connection holding the typed rows, reused by integration.
     _con: Any = field(default=None, repr=False, compare=False)
 
@@ -134,8 +136,8 @@ class FileAnalysis:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict (the shape of ``econn receive --json``)."""
         return {
-            "file": str(self.file),
-            "renamed_to": str(self.renamed_to) if self.renamed_to else None,
+            "file": display_name(self.file),
+            "renamed_to": display_name(self.renamed_to) if self.renamed_to else None,
             "error": self.error,
             "rows": self.rows,
             "counts": self.counts(),

@@ -22,7 +22,9 @@ from .. import store
 from ..errors import EconnError, LoaderError
 from ..reading.headers import map_headers, normalize
 from ..reading.loaders import read_csv
-from ..history.overview import pending_files
+from .. import findings
+from ..history.overview import pending_files, refused_files
+from ..store.workspace import display_name
 
 __all__ = ["PENDING_COLUMNS", "PENDING_FIELDS", "clear_cache", "empty_pending", "pending_lines"]
 
@@ -67,7 +69,8 @@ def _field_of_headers(headers: list[str], remembered: dict[str, str | None]) -> 
 
 def _read_file(connector: str, path: Path, remembered: dict[str, str | None]) -> pd.DataFrame:
     st = path.stat()
-    key: _Key = (str(path.resolve()), st.st_size, st.st_mtime_ns, connector, tuple(sorted(remembered.items())))
+    # The path itself, not its resolved target: a link inside the folder is its own pending file (own name).
+    key: _Key = (str(path.absolute()), st.st_size, st.st_mtime_ns, connector, tuple(sorted(remembered.items())))
     if key in _cache:
         _cache.move_to_end(key)
         return _cache[key]
@@ -111,6 +114,9 @@ def pending_lines(workspace: str | os.PathLike[str], connector: str | None = Non
     frames, unreadable = [], []
     for code, import_dir in conns:
         remembered = {normalize(h): f for c, h, f in memo if c == code}
+        for path, problem in refused_files(ws, import_dir, code):   # a name DuckDB cannot hold, a link outside
+            shown = display_name(path.name)
+            unreadable.append((shown, findings.make(problem, source=shown, value=shown).message))
         for path in pending_files(ws, import_dir, code):
             try:
                 frames.append(_read_file(code, path, remembered))

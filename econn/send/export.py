@@ -36,7 +36,7 @@ from .. import findings, store
 from ..config.connectors import ConnectorSettings, ConnectorValidationError, get, validate
 from ..errors import EconnError
 from ..findings import Finding, Level
-from ..safe_output import CsvReport, neutralise, render_rows, write_csv
+from ..safe_output import CsvReport, render_cell, render_rows, write_csv
 from .filters import FILTER_FIELDS, FilterError, compile_filter
 from ..store.workspace import connector_dir
 
@@ -309,7 +309,7 @@ def _cell_findings(data_type: str, data: list[tuple[Any, ...]], columns: list[st
                                  data_type=data_type))
     for i, row in enumerate(data):
         for j, v in enumerate(row):
-            if isinstance(v, str) and neutralise(v) != v:
+            if isinstance(v, str) and render_cell(v, encoding)[2]:
                 out.append(findings.make("ENV-FORMULE", source=file_name, line=i + 2, column=columns[j], value=v,
                                          subject=row[0], written=rendered[i][j], data_type=data_type))
     return out

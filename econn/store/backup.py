@@ -12,7 +12,13 @@ the lock, by :func:`econn.store.connection.init_store`, which checks it is an ec
 a backup that would not restore is never written.
 
 Restore refuses anything that is not such a zip, whose sha256 does not match, or whose database
-``init_store`` refuses (foreign or damaged file), with a French message and the workspace untouched. The
+``init_store`` refuses (foreign or damaged file), with a French message and the workspace untouched. A
+matching sha256 proves nothing against whoever wrote the manifest, so the candidate is then verified as a
+database (:func:`verify_store`): after a checkpoint every table is read in full (DuckDB checks each block's
+checksum as it reads it, so a flipped byte in a data block is found), and its catalogue must be exactly
+the one econn's migrations create — the same tables with the same columns (type, default, nullability),
+constraints, indexes and sequences, and no view, macro, user type or schema of its own. A store whose
+``tiers`` is a view over ``read_text('/etc/…')`` would otherwise feed that file to the next ``econn send``. The
 current store is kept as ``econn.duckdb.avant-restauration``; then the checked copy replaces the store
 with ``os.replace`` under the exclusive lock.
 """
@@ -28,6 +34,8 @@ import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+
+import duckdb
 
 from . import connection as store
 from ..errors import EconnError
@@ -80,6 +88,76 @@ def _check_store(folder: Path, origin: str) -> int:
         raise BackupError(f"{origin}: {exc}",
                           f"{origin} ne contient pas un espace de travail econn utilisable "
                           "(base endommagée).") from exc
+
+
+# What the catalogue of a store holds, compared between the candidate and a store built by the migrations.
+_CATALOGUE_QUERIES = {
+    "tables": "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database()",
+    "columns": "SELECT table_name, column_name, column_index, data_type, column_default, is_nullable "
+               "FROM duckdb_columns() WHERE database_name = current_database()",
+    "constraints": "SELECT table_name, constraint_type, constraint_text FROM duckdb_constraints() "
+                   "WHERE database_name = current_database()",
+    "indexes": "SELECT table_name, index_name, sql FROM duckdb_indexes() WHERE database_name = current_database()",
+    "sequences": "SELECT sequence_name FROM duckdb_sequences() WHERE database_name = current_database()",
+    "views": "SELECT view_name, sql FROM duckdb_views() WHERE database_name = current_database() AND NOT internal",
+    "macros": "SELECT function_name, function_type FROM duckdb_functions() "
+              "WHERE database_name = current_database() AND NOT internal",
+    "types": "SELECT type_name FROM duckdb_types() WHERE database_name = current_database() AND NOT internal",
+    "schemas": "SELECT schema_name FROM duckdb_schemas() WHERE database_name = current_database() AND NOT internal",
+}
+
+
+def _catalogue(con: duckdb.DuckDBPyConnection) -> dict[str, set[tuple[object, ...]]]:
+    return {k: {tuple(r) for r in con.execute(q).fetchall()} for k, q in _CATALOGUE_QUERIES.items()}
+
+
+def _reference_catalogue() -> dict[str, set[tuple[object, ...]]]:
+    """The catalogue econn's migrations create, built in memory."""
+    from .schema import MIGRATIONS
+
+    con = duckdb.connect(":memory:")
+    try:
+        for _, sql in MIGRATIONS:
+            con.execute(sql)
+        return _catalogue(con)
+    finally:
+        con.close()
+
+
+def verify_store(db: Path, origin: str) -> None:
+    """Refuse a store that is damaged or holds objects econn's migrations do not create.
+
+    ``db`` must already be migrated to the current schema (:func:`_check_store`) and not be open elsewhere.
+
+    Raises:
+        BackupError: a block fails its checksum, or the catalogue differs from econn's (the difference is
+            named in the log message; the French message says the store is refused).
+    """
+    damaged = BackupError(f"{origin}: damaged database",
+                          f"{origin} est endommagée (bloc de données illisible). Rien n'a été modifié.")
+    try:
+        con = duckdb.connect(str(db), config={"enable_external_access": False})
+    except duckdb.Error as exc:
+        raise damaged from exc
+    try:
+        try:
+            con.execute("CHECKPOINT")
+            have = _catalogue(con)
+        except duckdb.Error as exc:
+            raise damaged from exc
+        want = _reference_catalogue()
+        diff = {k: sorted(map(str, have[k] ^ want[k]))[:5] for k in want if have[k] != want[k]}
+        if diff:
+            raise BackupError(f"{origin}: objects econn does not create: {diff}",
+                              f"{origin} contient des objets qu'econn ne crée pas (vues, macros, tables ou "
+                              "colonnes inconnues) : elle est refusée. Rien n'a été modifié.")
+        for (table,) in sorted((t,) for _, t in have["tables"]):
+            try:  # every column of every row: DuckDB verifies each block's checksum as it reads it
+                con.execute(f"SELECT count(*), bit_xor(hash(COLUMNS(*))) FROM {store.quote_ident(table)}").fetchall()
+            except duckdb.Error as exc:
+                raise damaged from exc
+    finally:
+        con.close()
 
 
 def backup(workspace: str | os.PathLike[str], dest: str | os.PathLike[str]) -> Path:
@@ -155,7 +233,10 @@ def read_manifest(src: str | os.PathLike[str]) -> dict[str, object]:
         raise refused from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise refused
-    if int(manifest.get("format_version", 0)) > FORMAT_VERSION:
+    fmt = manifest.get("format_version", 0)
+    if not isinstance(fmt, int) or isinstance(fmt, bool) or fmt < 1:
+        raise refused
+    if fmt > FORMAT_VERSION:
         raise BackupError(f"{path}: backup format {manifest.get('format_version')} is newer than this econn",
                           "Cette sauvegarde a été créée par une version plus récente d'econn : mettez econn à jour. "
                           "Rien n'a été modifié.")
@@ -204,7 +285,10 @@ def restore(workspace: str | os.PathLike[str], src: str | os.PathLike[str], *, f
                               f"La sauvegarde {source} est endommagée (empreinte sha256 différente). "
                               "Rien n'a été modifié.")
         version = _check_store(folder, f"La sauvegarde {source}")
-        (folder / store.LOCK_NAME).unlink(missing_ok=True)
+        verify_store(candidate, f"La sauvegarde {source}")
+        for extra in folder.iterdir():   # the lock, a WAL of the checks: only the verified file goes in
+            if extra != candidate and extra.is_file():
+                extra.unlink()
         with store.exclusive(ws) as db:
             kept_as: Path | None = None
             if db.exists():
@@ -221,4 +305,4 @@ def restore(workspace: str | os.PathLike[str], src: str | os.PathLike[str], *, f
     return RestoreReport(source, kept_as, version, str(manifest.get("created", "")))
 
 
-__all__ = ["BackupError", "RestoreReport", "backup", "read_manifest", "restore"]
+__all__ = ["BackupError", "RestoreReport", "backup", "read_manifest", "restore", "verify_store"]
