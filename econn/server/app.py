@@ -23,6 +23,9 @@ from jupyter_server.base.handlers import JupyterHandler
 from tornado import web
 from voila.app import Voila
 from voila.tornado.contentshandler import VoilaContentsHandler
+from voila.tornado.handler import TornadoVoilaHandler
+
+from .limits import CappedRender
 
 
 def host_is_local(host_header: str, local_hostnames: list[str]) -> bool:
@@ -49,6 +52,8 @@ class HostChecked:
 
 
 def _host_checked(cls: type) -> type:
+    if issubclass(cls, TornadoVoilaHandler):   # a page: the Host check, then the cap on page kernels
+        return type(f"Capped{cls.__name__}", (CappedRender, cls), {})
     if issubclass(cls, JupyterHandler):
         return cls                         # JupyterHandler.prepare already calls check_host
     return type(f"HostChecked{cls.__name__}", (HostChecked, cls), {})

@@ -25,12 +25,14 @@ from typing import Any
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from traitlets import Float
 
+from .limits import PageKernelLimits
 from .startup import OrderedPoolStarts
 
 
-class HandoverKernelManager(OrderedPoolStarts, AsyncMappingKernelManager):  # type: ignore[misc]
+class HandoverKernelManager(OrderedPoolStarts, PageKernelLimits, AsyncMappingKernelManager):  # type: ignore[misc]
     """jupyter_server's kernel manager, whose culler does not count a kernel's time in a Voilà pool, and
-    whose pools start one kernel at a time, the home page's first (:mod:`econn.server.startup`)."""
+    whose pools start one kernel at a time, the home page's first (:mod:`econn.server.startup`), and whose
+    page kernels are bounded (:mod:`econn.server.limits`)."""
 
     left_page_grace = Float(30.0, config=True, help="Seconds a kernel is kept once its last page has "
                             "disconnected, then shut down (0: only the idle culler stops it).")
@@ -78,4 +80,10 @@ class HandoverKernelManager(OrderedPoolStarts, AsyncMappingKernelManager):  # ty
             first = self._first_idle_seen.setdefault(kernel_id, dt.datetime.now(dt.timezone.utc))
             if kernel.last_activity < first:
                 kernel.last_activity = first
+            if self.never_connected_for(kernel_id, first):
+                self.log.info("Kernel %s shut down: no page connected to it in %.0f s", kernel_id,
+                              self.unconnected_grace)
+                self.forget_kernel(kernel_id)
+                await self.shutdown_kernel(kernel_id)
+                return
         await super().cull_kernel_if_idle(kernel_id)
