@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -60,17 +62,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except EconnError as exc:
         log.info("%s failed: %s", args.command, exc)
-        print(f"econn : {exc.message_fr}", file=sys.stderr)
-        return 2
+        return _failed(args, type(exc).__name__, exc.message_fr)
     except KeyboardInterrupt:
-        print("econn : interrompu.", file=sys.stderr)
-        return 2
+        return _failed(args, "Interrupted", "interrompu.")
+    except BrokenPipeError:
+        # `econn … | head`: the reader has gone; nothing left to say to it, and nothing to report. Python
+        # would flush stdout again at exit and complain: point it at /dev/null first.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:  # last resort: one line for the user, the traceback only in verbose logs
         log.debug("unexpected error", exc_info=True)
         if args.verbose:
             logging.getLogger("econn").exception("unexpected error in %s", args.command)
-        print(f"econn : erreur inattendue ({type(exc).__name__}: {exc}).", file=sys.stderr)
-        return 2
+        return _failed(args, "UnexpectedError", f"erreur inattendue ({type(exc).__name__}: {exc}).")
+
+
+def _failed(args: argparse.Namespace, code: str, message: str) -> int:
+    """Exit 2 with one French line on stderr, and with ``--json`` a JSON object on stdout as well."""
+    print(f"econn : {message}", file=sys.stderr)
+    if getattr(args, "json", False):
+        print(json.dumps({"error": {"code": code, "message": message}}, ensure_ascii=False))
+    return 2
 
 
 def add_workspace_arg(p: argparse.ArgumentParser) -> None:

@@ -46,7 +46,7 @@ def _label_matches(values: list[str], texts: list[str], active: pd.DataFrame) ->
     choices = active["libelle"].map(fold).tolist()
     k = min(PREFILTER_TOP, len(choices))
     rows: list[tuple[str, str, str, float]] = []
-    for start in range(0, len(values), _CHUNK):
+    for start in range(0, len(values) if k else 0, _CHUNK):     # no GC article: no label candidate
         chunk = texts[start:start + _CHUNK]
         pre = process.cdist([fingerprint(t) for t in chunk], choices_fp, scorer=fuzz.ratio, workers=-1,
                             dtype=np.uint8)
@@ -59,7 +59,8 @@ def _label_matches(values: list[str], texts: list[str], active: pd.DataFrame) ->
                 s = (fuzz.token_set_ratio(q, choices[j]) + fuzz.WRatio(q, choices[j])) / 2
                 if s >= LABEL_CUTOFF:
                     rows.append((values[start + i], active["code"].iat[j], active["libelle"].iat[j], s))
-    sim = pd.DataFrame(rows, columns=["value", "code", "libelle", "s"])
+    # Typed even when empty: no label close enough must give an empty frame, not an object column.
+    sim = pd.DataFrame(rows, columns=["value", "code", "libelle", "s"]).astype({"s": "float64"})
     sim["score"] = (LABEL_WEIGHT * sim["s"] / 100).round(3)
     sim["reason"] = [f"Libellé proche de « {lib} » (similarité {s:.0f} %)"
                      for lib, s in zip(sim["libelle"], sim["s"], strict=True)]

@@ -152,7 +152,8 @@ def _keys(ids: pd.Series, df: pd.DataFrame, *, gc: bool) -> pd.DataFrame:
     name_rows = name_rows.explode("names").dropna(subset=["names"])
     add_n = name_rows.assign(ktype="nom", key=name_rows["names"])[["id", "ktype", "key"]]
     add_ncp = name_rows.dropna(subset=["cp"])
-    add_ncp = add_ncp.assign(ktype="nomcp", key=add_ncp["names"] + "|" + add_ncp["cp"])
+    # astype(str): an empty frame (no record with a name and a postcode) has float columns after explode.
+    add_ncp = add_ncp.assign(ktype="nomcp", key=add_ncp["names"].astype(str) + "|" + add_ncp["cp"].astype(str))
     add_ncp = add_ncp[["id", "ktype", "key"]]
     parts += [add_n, add_ncp]
     out = pd.concat(parts, ignore_index=True).drop_duplicates()
