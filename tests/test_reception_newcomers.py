@@ -73,3 +73,17 @@ def test_a_closed_pipe_ends_quietly(demo_template: Path) -> None:
     err = proc.stderr.read().decode("utf-8", "replace")
     assert proc.wait(timeout=120) == 0, err
     assert "erreur inattendue" not in err and "BrokenPipe" not in err
+
+
+def test_a_file_from_outside_the_workspace_is_copied_in_and_never_renamed(demo_workspace: Path,
+                                                                          tmp_path: Path) -> None:
+    inside = _one_order(demo_workspace, "AOPVEMA15B", "AOP VIN EFFERVESCENT 2015 75 cl")
+    outside = tmp_path / "Téléchargements" / "commande.csv"
+    outside.parent.mkdir()
+    inside.rename(outside)
+    before = outside.read_bytes()
+    res = integrate(demo_workspace, "CSV", outside)
+    assert outside.exists() and outside.read_bytes() == before      # the user's file, untouched
+    copy = demo_workspace / "connecteurs" / "CSV" / "import" / "commande.bak"
+    assert res.files[0].renamed_to is not None and Path(res.files[0].renamed_to) == copy
+    assert copy.read_bytes() == before

@@ -9,6 +9,7 @@ lock is held for a few milliseconds and never while the file is read or analysed
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -120,3 +121,24 @@ def connector_files(workspace: Path, connector: str,
     if not p.is_file():
         raise ReceptionError(f"file {file} not found", f"Fichier introuvable : {file}")
     return conn, [p.resolve()]
+
+
+def into_import_folder(workspace: Path, conn: Connector, path: Path) -> Path:
+    """``path`` itself when it lies in the connector's import folder, else a copy made there.
+
+    The e-connecteur reads only its import folder, and a complete file is renamed ``.bak`` where it lies: a
+    file given from elsewhere (``econn receive --file ~/Téléchargements/x.csv``) is copied in first, so that
+    the user's own file is never renamed nor changed. A name already taken there (pending or ``.bak``) gets
+    a numbered suffix.
+    """
+    from ..store.workspace import connector_dir
+
+    folder = connector_dir(workspace, conn.import_dir, conn.code, "import").resolve()
+    if path.resolve().parent == folder:
+        return path
+    folder.mkdir(parents=True, exist_ok=True)
+    target, n = folder / path.name, 1
+    while target.exists() or target.with_suffix(".bak").exists():
+        target, n = folder / f"{path.stem}-{n}{path.suffix}", n + 1
+    shutil.copy2(path, target)
+    return target

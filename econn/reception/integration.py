@@ -29,7 +29,7 @@ from ..errors import StoreBusyError
 from ..findings import Level
 from ..store.workspace import display_name
 from .analysis import analyze_file
-from .context import Connector, connector_files
+from .context import Connector, connector_files, into_import_folder
 from .model import (
     BLOCKED, EXISTING, INTEGRATED, NEW, T_CREATE, FileAnalysis, ReceptionAnalysis, ReceptionError, TiersRecap,
 )
@@ -71,7 +71,8 @@ def integrate(workspace: str | os.PathLike[str], connector: str, file: str | os.
     Args:
         workspace: the workspace folder.
         connector: connector code.
-        file: one file (path or name in the import folder); default every pending file.
+        file: one file (path or name in the import folder; a file from elsewhere is copied into the
+            import folder first, and the copy is received); default every pending file.
         homonyms: ``ask`` (homonym documents wait), ``create`` or ``assign`` (best candidate).
         decisions: per tiers key, ``"create"`` or a GC tiers code.
         progress: called with (documents done, documents to integrate) after each committed group.
@@ -86,6 +87,7 @@ def integrate(workspace: str | os.PathLike[str], connector: str, file: str | os.
     """
     ws = Path(workspace)
     conn, files = connector_files(ws, connector, file)
+    files = [into_import_folder(ws, conn, p) for p in files]
     out = ReceptionAnalysis(ws, connector, integrated=True)
     policy = None if homonyms == "ask" else homonyms
     for path in files:
