@@ -137,3 +137,29 @@ def test_no_grace_leaves_it_to_the_culler() -> None:
 def test_voila_json_shuts_left_pages_down_within_a_minute() -> None:
     cfg = json.loads((ROOT / "voila.json").read_text(encoding="utf-8"))
     assert 0 < cfg["HandoverKernelManager"]["left_page_grace"] <= 60
+
+
+def test_a_page_slow_to_connect_keeps_its_kernel_past_a_short_idle_cull() -> None:
+    km = Manager()
+    km.cull_idle_timeout = 5
+    km._kernels["slow"] = _kernel(dt.timedelta(seconds=30))       # handed over, browser not connected yet
+    _cull(km, "slow")
+    km._first_idle_seen["slow"] -= dt.timedelta(seconds=20)       # 20 s later, still no connection
+    km._kernels["slow"].last_activity -= dt.timedelta(seconds=20)
+    _cull(km, "slow")
+    assert km.stopped == []                                       # the idle culler (5 s) does not take it
+    km._first_idle_seen["slow"] -= dt.timedelta(seconds=60)       # past unconnected_grace (60 s): it goes
+    _cull(km, "slow")
+    assert km.stopped == ["slow"]
+
+
+def test_a_connected_kernel_is_culled_by_the_idle_culler() -> None:
+    km = Manager()
+    km.cull_idle_timeout = 5
+    km._kernels["seen"] = _kernel(dt.timedelta(seconds=30))
+    km._ever_connected.add("seen")                                # a page connected, then left
+    _cull(km, "seen")
+    km._first_idle_seen["seen"] -= dt.timedelta(seconds=20)
+    km._kernels["seen"].last_activity -= dt.timedelta(seconds=20)
+    _cull(km, "seen")
+    assert km.stopped == ["seen"]

@@ -80,10 +80,13 @@ class HandoverKernelManager(OrderedPoolStarts, PageKernelLimits, AsyncMappingKer
             first = self._first_idle_seen.setdefault(kernel_id, dt.datetime.now(dt.timezone.utc))
             if kernel.last_activity < first:
                 kernel.last_activity = first
-            if self.never_connected_for(kernel_id, first):
-                self.log.info("Kernel %s shut down: no page connected to it in %.0f s", kernel_id,
-                              self.unconnected_grace)
-                self.forget_kernel(kernel_id)
-                await self.shutdown_kernel(kernel_id)
+            if not self.ever_connected(kernel_id) and self.unconnected_grace > 0:
+                # Handed to a page whose browser has not connected yet (slow under load): the idle culler
+                # does not take it; without a connection it goes after unconnected_grace instead.
+                if self.never_connected_for(kernel_id, first):
+                    self.log.info("Kernel %s shut down: no page connected to it in %.0f s", kernel_id,
+                                  self.unconnected_grace)
+                    self.forget_kernel(kernel_id)
+                    await self.shutdown_kernel(kernel_id)
                 return
         await super().cull_kernel_if_idle(kernel_id)

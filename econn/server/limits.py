@@ -5,7 +5,8 @@ kernel's websocket — a plain GET from a script, a prefetch, another site's ``<
 idle culler, so a loop of GETs could fill the machine's memory. Two bounds:
 
 - :class:`PageKernelLimits` (mixin of econn's kernel manager): a kernel that no page has connected to is
-  shut down ``unconnected_grace`` seconds after the culler first finds it out of its pool and idle;
+  shut down ``unconnected_grace`` seconds after the culler first finds it out of its pool and idle — and
+  not before, whatever the idle-cull time: a browser on a busy machine may take seconds to connect;
   ``max_page_kernels`` bounds the kernels serving pages (pooled ones not counted).
 - :class:`CappedRender` (mixin of Voilà's page handler, applied by :mod:`econn.server.app`): beyond the cap,
   a page request gets a short French page with status 503 before any kernel starts.
@@ -42,6 +43,10 @@ class PageKernelLimits(LoggingConfigurable):  # type: ignore[misc]
     def notify_connect(self, kernel_id: str) -> None:
         super().notify_connect(kernel_id)  # type: ignore[misc]
         self._ever_connected.add(kernel_id)
+
+    def ever_connected(self, kernel_id: str) -> bool:
+        """Whether a page has connected to ``kernel_id`` at least once."""
+        return kernel_id in self._ever_connected
 
     def pooled_kernel_ids(self) -> set[str]:
         """Kernels waiting in a Voilà pool (started, not yet handed to a page)."""
