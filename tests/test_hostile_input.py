@@ -254,6 +254,15 @@ def test_atheris_short_run(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------------------------------- .xlsx bomb
 
 
+# The parts every minimal .xlsx below shares: the package's relation to its workbook, and a one-sheet workbook.
+_ROOT_RELS = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+              '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
+              '2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+_WORKBOOK = ('<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+             '2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+             '<sheet name="Feuil1" sheetId="1" r:id="rId1"/></sheets></workbook>')
+
+
 def write_bomb(path: Path, rows: int = 2_000_000, declare_only: bool = False) -> None:
     """A valid-looking .xlsx whose one sheet holds (or declares) ``rows`` × 2 cells; a few MB on disk."""
     ct = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
@@ -262,12 +271,7 @@ def write_bomb(path: Path, rows: int = 2_000_000, declare_only: bool = False) ->
           'workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
           '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
           'officedocument.spreadsheetml.worksheet+xml"/></Types>')
-    rels = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
-            '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-            'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
-    wb = ('<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
-          '2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
-          '<sheet name="Feuil1" sheetId="1" r:id="rId1"/></sheets></workbook>')
+    rels, wb = _ROOT_RELS, _WORKBOOK
     wbrels = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
               '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
               '2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
@@ -368,12 +372,7 @@ def write_sst_bomb(path: Path, refs: int = 500, string_mb: int = 1, sheet: str =
           f'<Override PartName="/{sheet}" ContentType="application/vnd.openxmlformats-'
           f'officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/{sst}" ContentType="{SST_CT}"/>'
           '</Types>')
-    rels = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
-            '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-            'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
-    wb = ('<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
-          '2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
-          '<sheet name="Feuil1" sheetId="1" r:id="rId1"/></sheets></workbook>')
+    rels, wb = _ROOT_RELS, _WORKBOOK
     wbrels = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
               '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
               f'2006/relationships/worksheet" Target="/{sheet}"/><Relationship Id="rId2" Type="http://schemas.'
