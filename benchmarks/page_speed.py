@@ -174,7 +174,7 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
                         server.wait_until(f"kernel pool of {nb} refilled",
                                           lambda: server.count(FILLED, nb) > filled)
                     time.sleep(args.pause)
-                    waited_quiet.append(wait_for_quiet_cpu())
+                    waited_quiet.append(wait_for_quiet_cpu(limit=args.quiet_wait))
                     return seconds, server.count(USED, nb) > used
 
                 for _ in range(args.warmup):  # the first load after start-up is slower, whatever the page
@@ -222,7 +222,7 @@ def measure_just_started(args: argparse.Namespace) -> dict[str, object]:
         try:
             for start in range(1, args.just_started + 1):
                 for nb in pages:
-                    wait_for_quiet_cpu()
+                    wait_for_quiet_cpu(limit=args.quiet_wait)
                     context = browser.new_context(viewport={"width": 1360, "height": 900}, locale="fr-FR")
                     server = Voila(Path(args.workspace), wait_for_pools=False)
                     try:
@@ -263,6 +263,9 @@ def main() -> int:
                     help="one browser profile on disk for all loads (its caches warm after the first load)")
     ap.add_argument("--cold", action="store_true",
                     help="no preheated kernels (voila.json's pools switched off): every load starts a kernel")
+    ap.add_argument("--quiet-wait", type=float, default=30.0, metavar="S",
+                    help="longest wait, in seconds, for idle CPUs before a load (default 30; the browser tests, "
+                         "which run on a busy machine, use less)")
     ap.add_argument("--just-started", type=int, default=0, metavar="N",
                     help="N fresh servers per page, each page asked as soon as its server answers")
     ap.add_argument("--out", default="",

@@ -31,7 +31,8 @@ def test_code_is_well_formed(code: str) -> None:
     assert isinstance(spec.level, Level)
     assert spec.title and spec.template
     f = findings.make(code, value="X", subject="S", detail="D", column="C", document="D1", line=3,
-                      source="f.csv", expected=1, actual=2, score=0.9)
+                      source="f.csv", expected=1, actual=2, score=0.9, characters="œ", encoding="latin-1",
+                      written="oe", category="TTC")
     assert f.code == code and f.level == spec.level
     assert "{" not in f.message, f"template of {code} left a placeholder: {f.message}"
 
