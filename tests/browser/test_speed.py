@@ -35,7 +35,8 @@ def test_every_page_is_timed_at_rest(kind: str, demo_template: Path, tmp_path: P
     require_chromium()
     out = tmp_path / f"page_speed_{kind}.json"
     cmd = [sys.executable, str(ROOT / "benchmarks" / "page_speed.py"), "--repeat", str(LOADS), "--pause", "1",
-           "--quiet-wait", "5", "--workspace", str(demo_template), "--out", str(out), *(["--cold"] if kind == "cold" else [])]
+           "--quiet-wait", "5", "--workspace", str(demo_template), "--out", str(out),
+           *(["--cold"] if kind == "cold" else [])]
     run = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=1800)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     result = json.loads(out.read_text(encoding="utf-8"))
