@@ -14,9 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from ..errors import EconnError
 from .headers import normalize
 
-__all__ = ["FORMATS", "MIN_SIGNATURE", "Semantics", "SourceFormat", "detect_format", "get_format"]
+__all__ = ["FORMATS", "MIN_SIGNATURE", "Semantics", "SourceFormat", "UnknownFormatError", "detect_format",
+           "get_format", "resolve_format"]
 
 # Share of a format's signature headers a file must hold to be recognised (users may hide a few columns).
 MIN_SIGNATURE = 0.6
@@ -427,13 +429,31 @@ FORMATS: tuple[SourceFormat, ...] = (
 _BY_ID = {f.id: f for f in FORMATS}
 
 
-def get_format(format_id: str) -> SourceFormat:
-    """The registered format with this id.
+class UnknownFormatError(EconnError):
+    """``--format`` names no registered format, or one of another flow."""
+
+
+def get_format(format_id: str, flow: str | None = None) -> SourceFormat:
+    """The registered format with this id (of this flow, when given).
 
     Raises:
-        KeyError: unknown id.
+        UnknownFormatError: unknown id, or a format of another flow (French message lists the choices).
     """
-    return _BY_ID[format_id]
+    fmt = _BY_ID.get(format_id)
+    if fmt is None or (flow is not None and fmt.flow != flow):
+        ids = ", ".join(f.id for f in FORMATS if flow is None or f.flow == flow)
+        why = "inconnu" if fmt is None else f"d'un autre flux ({fmt.flow}, pas {flow})"
+        raise UnknownFormatError(f"unknown format {format_id!r} for flow {flow}",
+                                 f"Format « {format_id} » {why} : choisissez parmi {ids}.")
+    return fmt
+
+
+def resolve_format(headers: list[str], flow: str | None = None,
+                   forced: str | None = None) -> tuple[SourceFormat, float | None] | None:
+    """The format imposed by ``forced`` (score None), else the one :func:`detect_format` recognises."""
+    if forced:
+        return get_format(forced, flow), None
+    return detect_format(headers, flow)
 
 
 def detect_format(headers: list[str], flow: str | None = None) -> tuple[SourceFormat, float] | None:
