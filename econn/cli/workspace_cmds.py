@@ -56,6 +56,12 @@ def _import(args: argparse.Namespace) -> int:
     ws = resolve_workspace(args.workspace)
     rep = import_reference(ws, args.kind, args.file, replace=True if args.replace else None)
     msg = f"{rep.rows} ligne(s) lue(s) : {rep.inserted} ajoutée(s), {rep.updated} mise(s) à jour dans {ws}"
+    if rep.format:
+        from ..reading.formats import get_format
+
+        msg = f"Format reconnu : {get_format(rep.format).label}\n" + msg
+    for note in rep.notes:
+        msg += f" ; {note}"
     if rep.ignored_columns:
         msg += f" ; colonnes ignorées : {', '.join(rep.ignored_columns)}"
     print(msg)

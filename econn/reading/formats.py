@@ -41,6 +41,8 @@ class Semantics:
             when the file has no separate fields.
         inverted: canonical boolean fields whose values mean the opposite (« en sommeil » → actif).
         lines: the export holds order lines (False: one row per order, totals only).
+        price_ttc_flag: header of a per-row flag saying the price is TTC (Sage's ``AR_PrixTTC`` = 1).
+        country_names: canonical fields holding a country *name* (« France »), to turn into an ISO code.
         notes: what else a reader must know (French, shown in the docs).
     """
 
@@ -54,6 +56,8 @@ class Semantics:
     split_names: dict[str, tuple[str, str]] = field(default_factory=dict)
     inverted: tuple[str, ...] = ()
     lines: bool = True
+    price_ttc_flag: str | None = None
+    country_names: tuple[str, ...] = ()
     notes: str = ""
 
 
@@ -376,7 +380,7 @@ FORMATS: tuple[SourceFormat, ...] = (
        {"AR_Ref": "code_gc", "AR_Design": "libelle", "FA_CodeFamille": "famille", "AR_PrixAch": "prix_achat",
         "AR_PrixVen": "prix_ht", "AR_Sommeil": "actif", "AR_CodeBarre": "ean"},
        "AR_Ref|AR_Design|FA_CodeFamille|AR_PrixAch|AR_PrixVen|AR_PrixTTC|AR_Sommeil|AR_CodeBarre|AR_UniteVen",
-       Semantics(prices="HT", decimal=",", inverted=("actif",),
+       Semantics(prices="HT", decimal=",", inverted=("actif",), price_ttc_flag="AR_PrixTTC",
                  notes="Noms de colonnes de la table F_ARTICLE (extraction SQL/ODBC). « AR_PrixVen » est HT sauf "
                        "si « AR_PrixTTC » = 1 (alors TTC : prix non importé) ; « AR_UniteVen » est un indice "
                        "dans P_UNITE, pas une unité (non importé) ; « AR_Sommeil » = 1 : inactif."),
@@ -391,7 +395,7 @@ FORMATS: tuple[SourceFormat, ...] = (
         "CT_EMail": "email", "CT_Siret": "siret", "CT_Identifiant": "tva_intra", "CT_Sommeil": "actif"},
        "CT_Num|CT_Intitule|CT_Adresse|CT_CodePostal|CT_Ville|CT_Pays|CT_Telephone|CT_EMail|CT_Siret|"
        "CT_Identifiant|CT_Sommeil",
-       Semantics(decimal=",", inverted=("actif",),
+       Semantics(decimal=",", inverted=("actif",), country_names=("pays",),
                  notes="Noms de colonnes de la table F_COMPTET. « CT_Pays » est un nom de pays (« France ») ; "
                        "« CT_Identifiant » est le n° de TVA intracommunautaire ; « CT_Sommeil » = 1 : inactif."),
        "requête d'extraction F_COMPTET documentée (index 53149740765), exports JSON (index 982484702)",
