@@ -367,3 +367,17 @@ def test_fixtures_are_the_research_files() -> None:
     assert b"\r\n" in (FIX / "sage100-tiers.csv").read_bytes()
     assert "Lefèvre".encode("cp1252") in (FIX / "gestimum-tiers.csv").read_bytes()
     shutil.copy  # noqa: B018 - keep the import used by helpers above
+
+
+def test_reception_page_mapping_editor_uses_the_format(workspace: Path) -> None:
+    """The reception page proposes what the reception applies (« Mémoriser » would otherwise store
+    Shopify's « Shipping » as port HT, and a remembered choice wins over the format)."""
+    from econn.ui.common import MessagePanel
+    from econn.ui.reception_mapping import MappingEditor
+
+    editor = MappingEditor(workspace, MessagePanel())
+    editor.propose(_columns("shopify-orders"), "CSV")
+    assert editor.fields["Shipping"].value == "port_ttc" and editor.fields["Subtotal"].value == ""
+    assert "Format reconnu : <b>Export des commandes Shopify</b>" in editor.format_note.value
+    editor.propose(["N° commande", "Frais de port"], "CSV")
+    assert editor.fields["Frais de port"].value == "port_ht" and editor.format_note.value == ""
