@@ -174,17 +174,20 @@ def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
     return _read_csv_rows(p)
 
 
-def _map_columns(kind: str, df: pd.DataFrame, path: Path) -> tuple[pd.DataFrame, list[str]]:
+def _map_columns(kind: str, df: pd.DataFrame, path: Path,
+                 source_format: str | None = None) -> tuple[pd.DataFrame, list[str]]:
     """File header → reference column: a recognised GC export's mapping (:mod:`econn.reading.formats`:
     Sage 100 ``AR_Ref``, Gestimum ``ART_CODE``…) first, then the column names and :data:`ALIASES`."""
-    from .formats import detect_format
+    from .formats import get_format, resolve_format
 
     cols = KINDS[kind][2]
     mapping: dict[str, str] = {}
     ignored: list[str] = []
     inverted: set[str] = set()
     headers = [str(h) for h in df.columns if h != "_line"]
-    found = detect_format(headers, kind) if kind in ("articles", "tiers") else None
+    if source_format is not None and kind not in ("articles", "tiers"):
+        get_format(source_format, kind)   # no format for tva, unites…: a French error naming the choices
+    found = resolve_format(headers, kind, source_format) if kind in ("articles", "tiers") else None
     fmt = found[0] if found else None
     for h in df.columns:
         if h == "_line":
@@ -232,7 +235,7 @@ def _sql_value(col: str, typ: str, inverted: bool) -> str:
 
 
 def import_reference(workspace: str | os.PathLike[str], kind: str, path: str | os.PathLike[str],
-                     *, replace: bool | None = None) -> ImportReport:
+                     *, replace: bool | None = None, source_format: str | None = None) -> ImportReport:
     """Load a GC export into the workspace; all or nothing.
 
     Args:
@@ -240,16 +243,19 @@ def import_reference(workspace: str | os.PathLike[str], kind: str, path: str | o
         kind: one of ``articles, tiers, tva, unites, pays, reglements, grilles``.
         path: CSV (any usual French dialect) or .xlsx file.
         replace: empty the table first (default: only for ``grilles``, which has no key).
+        source_format: id of the GC export to apply (:mod:`econn.reading.formats`); default the one
+            recognised from the header, if any.
 
     Raises:
         ImportFileError: the file is refused; the message lists the offending lines.
+        UnknownFormatError: ``source_format`` is not a GC export of this kind.
     """
     if kind not in KINDS:
         raise ImportFileError(f"unknown kind {kind}",
                               f"Type inconnu « {kind} » : choisissez parmi {', '.join(KINDS)}.")
     p = Path(path)
     table, key, cols = KINDS[kind]
-    df, ignored = _map_columns(kind, read_table(p), p)
+    df, ignored = _map_columns(kind, read_table(p), p, source_format)
     inverted: set[str] = df.attrs.get("inverted", set())
     fmt = df.attrs.get("format")
     present = [c for c in cols if c in df.columns]
