@@ -398,3 +398,35 @@ def test_import_forced_format(workspace: Path, tmp_path: Path) -> None:
         ("X1", pytest.approx(12.5), False)]
     r = _cli("import", "articles", str(f), "--workspace", str(workspace), "--format", "sage100-tiers")
     assert r.returncode == 2 and "d'un autre flux" in r.stderr
+
+
+def test_shopify_orders_integrate_with_their_totals(demo_workspace: Path) -> None:
+    """End to end: the GC documents get the file's HT and TTC, their lines the spread discount."""
+    from econn import store
+    from econn.mappings import correspondences
+    from econn.reception import integrate
+
+    for domain, ext, gc in [("tva", "FR TVA 20%", "V3"), ("reglement", "Shopify Payments", "CB"),
+                            ("reglement", "Virement bancaire", "VIR"), ("article", "TAS-GRES-01", "BECH"),
+                            ("article", "THE-FONTE-08", "COUSS"), ("article", "PLAID-LIN-SAB", "COUSS"),
+                            ("article", "SAV-LAV-100", "ARRO"), ("article", "BOU-CIRE-FIG", "BECH")]:
+        correspondences.set_mapping(demo_workspace, "CSV", domain, ext, gc)
+    # Élodie's phone is shared by demo tiers (a homonym that waits): she is created.
+    res = integrate(demo_workspace, "CSV", FIX / "shopify-orders.csv", homonyms="create",
+                    decisions={"elodie.lefevre@example.fr": "create"})
+    fa = res.files[0]
+    assert {d.number: d.status for d in fa.documents} == dict.fromkeys(("1041", "1042", "1043", "1044"),
+                                                                         "integrated")
+    with store.connect(demo_workspace, read_only=True) as con:
+        docs = con.execute("SELECT ext_number, total_ht, total_ttc FROM documents WHERE connector = 'CSV' "
+                           "AND ext_number IN ('1041', '1042', '1043', '1044') ORDER BY ext_number").fetchall()
+        lines = con.execute("""SELECT d.ext_number, l.article, l.qte, l.pu_ht, l.remise_pct FROM document_lines l
+                               JOIN documents d ON d.id = l.document_id WHERE d.ext_number = '1043'
+                               ORDER BY l.line_no""").fetchall()
+        created = con.execute("SELECT prenom, nom, code_postal, telephone FROM tiers "
+                              "WHERE email = 'elodie.lefevre@example.fr'").fetchall()
+    assert created == [("Élodie", "Lefèvre", "69002", "+33612345678")]
+    assert [(n, float(ht), float(ttc)) for n, ht, ttc in docs] == [
+        ("1041", 79.92, 95.90), ("1042", 72.00, 86.40), ("1043", 59.00, 70.80), ("1044", 19.92, 23.90)]
+    assert [(n, a, float(q), float(pu), round(float(r), 4)) for n, a, q, pu, r in lines] == [
+        ("1043", "ARRO", 1.0, 5.0, 8.3333), ("1043", "BECH", 2.0, 20.0, 8.3333), ("1043", "BECH", 1.0, 15.0, 8.3333)]
