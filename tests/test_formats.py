@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -430,3 +431,27 @@ def test_shopify_orders_integrate_with_their_totals(demo_workspace: Path) -> Non
         ("1041", 79.92, 95.90), ("1042", 72.00, 86.40), ("1043", 59.00, 70.80), ("1044", 19.92, 23.90)]
     assert [(n, a, float(q), float(pu), round(float(r), 4)) for n, a, q, pu, r in lines] == [
         ("1043", "ARRO", 1.0, 5.0, 8.3333), ("1043", "BECH", 2.0, 20.0, 8.3333), ("1043", "BECH", 1.0, 15.0, 8.3333)]
+
+
+def test_generic_synonyms_no_longer_wrong() -> None:
+    """Without a format: headers whose generic mapping was wrong for every shop that writes them."""
+    docs = {m.header: m.field for m in map_headers(
+        ["Order Subtotal Amount", "Billing Name", "Frais de port TTC", "Shipping Method"], "documents")}
+    assert docs == {"Order Subtotal Amount": None, "Billing Name": "nom_complet", "Frais de port TTC": "port_ttc",
+                    "Shipping Method": "transporteur"}
+    arts = {m.header: m.field for m in map_headers(["Variant SKU", "Prix TTC"], "articles")}
+    assert arts == {"Variant SKU": "code_ext", "Prix TTC": "prix_ttc"}
+
+
+def test_pending_lines_use_the_format(demo_workspace: Path) -> None:
+    """The correspondences page reads pending files as the reception does: Shopify's TTC « Shipping » is not
+    a port HT, its « Billing Name » not a nom."""
+    from econn.reception.pending import clear_cache, pending_lines
+
+    shutil.copy(FIX / "shopify-orders.csv", demo_workspace / "connecteurs" / "CSV" / "import" / "shopify.csv")
+    clear_cache()
+    df = pending_lines(demo_workspace, "CSV")
+    rows = df[df["source"] == "shopify.csv"]
+    assert len(rows) == 7
+    assert rows["port_ht"].isna().all() and rows["nom"].isna().all()
+    assert list(rows["tva_label"])[:2] == ["FR TVA 20%", ""]   # pending rows are raw text

@@ -131,6 +131,14 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
 }
 
 
+# Headers known to be none of a flow's fields, though a close spelling of one: never matched fuzzily.
+# WooCommerce's « Order Subtotal Amount » (lines before discount, without shipping) is not « Order Total
+# Amount » nor a total HT.
+NOT_FIELDS: dict[str, list[str]] = {
+    "documents": ["Order Subtotal Amount", "Sous-total de la commande", "Subtotal"],
+}
+
+
 @dataclass(frozen=True)
 class HeaderMatch:
     """The field chosen for one header; ``field`` is None when nothing matched (origin ``aucun``)."""
@@ -207,6 +215,7 @@ def map_headers(headers: list[str], flow: str, connector: str | None = None,
     else:
         memo = _remembered(workspace, connector, flow) if workspace is not None and connector else {}
     choices = list(syn)
+    not_fields = {normalize(h) for h in NOT_FIELDS.get(flow, [])}
     cands: list[tuple[float, int, int, str | None, str]] = []   # (score, origin rank, -position, field, origin)
     for pos, header in enumerate(headers):
         n = normalize(header)
@@ -220,6 +229,8 @@ def map_headers(headers: list[str], flow: str, connector: str | None = None,
             found.append((100.0, exact[n], "exact"))
         if known:
             pass
+        elif n in not_fields:
+            found.append((100.0, None, "synonyme"))
         elif n in syn:
             found.append((100.0, syn[n], "synonyme"))
         elif n:
