@@ -87,7 +87,7 @@ def test_shopify_orders_mapping_fixes_wrong_synonyms() -> None:
     assert f["Shipping"] == "port_ttc" and f["Lineitem price"] == "pu_ttc" and f["Total"] == "total_ttc"
     assert f["Billing Name"] == "nom_complet" and f["Discount Amount"] == "remise_ttc"
     assert f["Shipping Method"] == "transporteur" and f["Tax 1 Name"] == "tva_label"
-    assert f["Subtotal"] is None and f["Phone"] is None and f["Billing Street"] is None
+    assert f["Subtotal"] == "sous_total" and f["Phone"] is None and f["Billing Street"] is None
     assert map_headers(["Shipping", "Name"], "documents")[0].field == "port_ht"   # without the format: old synonym
 
 
@@ -133,8 +133,9 @@ def test_tiers_and_articles_mappings() -> None:
 # ---------------------------------------------------------------------------------------------------------
 # Reception of the orders formats on a copy of the demo workspace
 
-def _docs(ws: Path, name: str, **kw: object) -> tuple[dict, dict]:
-    res = analyze(ws, "CSV", FIX / f"{name}.csv", **kw)   # type: ignore[arg-type]
+def _docs(ws: Path, name: str | Path, **kw: object) -> tuple[dict, dict]:
+    """Analyse a fixture (name) or a file: per document (HT, port HT, TTC, prénom, nom, code postal, codes)."""
+    res = analyze(ws, "CSV", name if isinstance(name, Path) else FIX / f"{name}.csv", **kw)   # type: ignore[arg-type]
     try:
         fa = res.files[0]
         assert fa.error is None
@@ -279,7 +280,7 @@ def test_preview_cli_format(tmp_path: Path) -> None:
     out = json.loads(r.stdout)
     assert out["format"] == {"id": "shopify-orders", "label": "Export des commandes Shopify", "score": 1.0}
     m = {x["header"]: (x["field"], x["origin"]) for x in out["header_mapping"]}
-    assert m["Shipping"] == ("port_ttc", "format") and m["Subtotal"] == (None, "format")
+    assert m["Shipping"] == ("port_ttc", "format") and m["Billing Street"] == (None, "format")
     r = _cli("preview", str(FIX / "shopify-orders.csv"), "--rows", "0")
     assert "Format reconnu : Export des commandes Shopify" in r.stdout
     r = _cli("preview", str(FIX / "gestimum-tiers.csv"), "--json", "--rows", "0")
@@ -378,7 +379,7 @@ def test_reception_page_mapping_editor_uses_the_format(workspace: Path) -> None:
 
     editor = MappingEditor(workspace, MessagePanel())
     editor.propose(_columns("shopify-orders"), "CSV")
-    assert editor.fields["Shipping"].value == "port_ttc" and editor.fields["Subtotal"].value == ""
+    assert editor.fields["Shipping"].value == "port_ttc" and editor.fields["Billing Street"].value == ""
     assert "Format reconnu : <b>Export des commandes Shopify</b>" in editor.format_note.value
     editor.propose(["N° commande", "Frais de port"], "CSV")
     assert editor.fields["Frais de port"].value == "port_ht" and editor.format_note.value == ""
@@ -455,3 +456,18 @@ def test_pending_lines_use_the_format(demo_workspace: Path) -> None:
     assert len(rows) == 7
     assert rows["port_ht"].isna().all() and rows["nom"].isna().all()
     assert list(rows["tva_label"])[:2] == ["FR TVA 20%", ""]   # pending rows are raw text
+
+
+def test_shopify_order_from_a_shop_in_ht_prices(demo_workspace: Path, tmp_path: Path) -> None:
+    """Shopify writes no price mode: an order whose Total = Subtotal + Shipping + Taxes has HT prices and
+    shipping (a shop not in TTC prices); the other orders of the file stay TTC."""
+    text = (FIX / "shopify-orders.csv").read_text(encoding="utf-8")
+    ht = (text.replace("EUR,90.00,5.90,15.98,95.90,", "EUR,75.00,4.92,15.98,95.90,")
+          .replace("2,Tasse en grès émaillé,18.00,", "2,Tasse en grès émaillé,15.00,")
+          .replace('"Théière en fonte 0,8 L",54.00,', '"Théière en fonte 0,8 L",45.00,'))
+    assert ht.count("15.00,,TAS-GRES-01") == 1 and ht.count(",45.00,,THE-FONTE-08") == 1
+    f = tmp_path / "shopify-ht.csv"
+    f.write_text(ht, encoding="utf-8")
+    _, docs = _docs(demo_workspace, f)
+    assert docs["1041"][:3] == (79.92, 4.92, 95.90) and docs["1042"][:3] == (72.00, 0.00, 86.40)
+    assert not {c for v in docs.values() for c in v[6]} & {"DOC-TOT", "DOC-HTTTC"}

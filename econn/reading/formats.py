@@ -43,6 +43,8 @@ class Semantics:
         lines: the export holds order lines (False: one row per order, totals only).
         price_ttc_flag: header of a per-row flag saying the price is TTC (Sage's ``AR_PrixTTC`` = 1).
         country_names: canonical fields holding a country *name* (« France »), to turn into an ISO code.
+        detect_ht_orders: ``prices`` and ``shipping`` say TTC, but an order whose total is subtotal + shipping +
+            taxes (``sous_total``) comes from a shop in HT prices and is read HT (Shopify writes no mode).
         notes: what else a reader must know (French, shown in the docs).
     """
 
@@ -58,6 +60,7 @@ class Semantics:
     lines: bool = True
     price_ttc_flag: str | None = None
     country_names: tuple[str, ...] = ()
+    detect_ht_orders: bool = False
     notes: str = ""
 
 
@@ -135,7 +138,7 @@ FORMATS: tuple[SourceFormat, ...] = (
         "Tax 4 Name|Tax 4 Value|Tax 5 Name|Tax 5 Value|Phone|Receipt Number|Duties|Billing Province Name|"
         "Shipping Province Name|Payment ID|Payment Terms Name|Next Payment Due At|Payment References")},
        {"Name": "doc_ext_id", "Email": "email", "Financial Status": "statut", "Currency": "devise",
-        "Shipping": "port_ttc", "Taxes": "total_tva", "Total": "total_ttc", "Discount Amount": "remise_ttc",
+        "Subtotal": "sous_total", "Shipping": "port_ttc", "Taxes": "total_tva", "Total": "total_ttc", "Discount Amount": "remise_ttc",
         "Shipping Method": "transporteur", "Created at": "date", "Lineitem quantity": "qte",
         "Lineitem name": "libelle", "Lineitem price": "pu_ttc", "Lineitem sku": "sku",
         "Billing Name": "nom_complet", "Shipping Name": "liv_nom_complet", "Payment Method": "reglement",
@@ -144,7 +147,7 @@ FORMATS: tuple[SourceFormat, ...] = (
         **{f"Shipping {a}": f"liv_{f}" for a, f in zip(_ADDR_EN, _ADDR_FIELDS)}},
        "Financial Status|Fulfillment Status|Lineitem quantity|Lineitem name|Lineitem price|Lineitem sku|"
        "Billing Name|Billing Zip|Shipping Name|Created at|Subtotal|Taxes",
-       Semantics(prices="TTC", shipping="TTC", discount="TTC",
+       Semantics(prices="TTC", shipping="TTC", discount="TTC", detect_ht_orders=True,
                  first_line_only=("tva_label", "statut", "devise", "port_ttc", "total_tva", "total_ttc",
                                   "remise_ttc", "transporteur", "nom_complet", "societe", "adresse1", "adresse2",
                                   "code_postal", "ville", "pays", "telephone", "reglement"),
@@ -155,14 +158,15 @@ FORMATS: tuple[SourceFormat, ...] = (
                  notes="Une ligne par article ; les champs de la commande (totaux, adresses, taxes, paiement) ne "
                        "sont que sur sa première ligne. « Lineitem price » est un prix unitaire TTC dans une "
                        "boutique en prix TTC (UE) ; « Shipping » est TTC ; « Discount Amount » est une remise de "
-                       "commande TTC qui n'est pas dans les prix des lignes. « Name » porte un « # ».",
+                       "commande TTC qui n'est pas dans les prix des lignes. « Name » porte un « # ». Une commande dont le total vaut sous-total + port + taxes vient d'une "
+                       "boutique en prix HT : ses prix et son port sont lus HT.",
                  ),
        "ospos-org/migrator src/parser/format/shopify.rs (bd99b935); exports réels "
        "Diptargha/maison_maria_shopify_api orders_export_1.csv (2ebeb5b2), looker101/scaricaArticoli "
        "orders_export.csv (fb3662b3), docs.xbp.app (commande #128520) ; "
        "https://help.shopify.com/en/manual/taxes/include-exclude-taxes (port TTC quand les prix sont TTC)",
        "Port TTC non nul jamais vu dans un fichier réel en prix TTC (vérifié par la documentation seulement) ; "
-       "le mode prix TTC / HT n'est pas écrit dans le fichier (econn suppose TTC, le cas des boutiques de l'UE)."),
+       "le mode prix TTC / HT n'est pas écrit dans le fichier (econn le déduit des totaux de chaque commande)."),
 
     _f("shopify-customers", "Export des clients Shopify", "tiers", {"en": (
         "Customer ID|First Name|Last Name|Email|Accepts Email Marketing|Default Address Company|"

@@ -90,6 +90,8 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         "port_ht": ["Frais de port HT", "Port HT", "Frais de port", "Port", "Shipping", "Shipping cost",
                     "Order Shipping Amount", "Shipping Amount"],
         "port_ttc": ["Frais de port TTC", "Port TTC", "Shipping incl tax"],
+        # Lines after an order discount, before shipping (Shopify's « Subtotal », TTC or HT as the shop).
+        "sous_total": [],
         "remise_ttc": ["Remise TTC", "Montant remise TTC", "Discount incl tax"],
         "remise_ht": ["Remise HT", "Montant remise HT", "Discount excl tax"],
         "transporteur": ["Transporteur", "Mode de livraison", "Mode d'expédition", "Shipping Method", "Carrier"],

@@ -35,7 +35,7 @@ from .model import BLOCKED, EXISTING, NEW, WAITING, DocumentRecap, FileAnalysis,
 DOC_TEXT = ("client_ext_id", "code_erp", "societe", "civilite", "nom", "prenom", "email", "telephone", "mobile",
             "adresse1", "adresse2", "code_postal", "ville", "pays", "reglement", "nom_complet", "transporteur")
 # port_ttc, remise_*, total_tva: given by shop exports (econn.reading.formats) that have no HT shipping or total.
-DOC_NUM = ("port_ht", "total_ht", "total_ttc", "port_ttc", "total_tva", "remise_ttc", "remise_ht")
+DOC_NUM = ("port_ht", "total_ht", "total_ttc", "port_ttc", "total_tva", "remise_ttc", "remise_ht", "sous_total")
 LINE_TEXT = ("sku", "declinaison", "libelle", "unite", "tva_label")
 LINE_NUM = ("qte", "pu_ht", "pu_ttc", "remise_pct", "tva_taux")
 REQUIRED = {"doc_ext_id": "n° de document", "sku": "référence article", "qte": "quantité",
@@ -162,7 +162,7 @@ def analyze_file(ws: Path, conn: Connector, path: Path, *, homonyms: str | None 
         cur.close()
     keys_of_line = LineKeys(con)
     _resolve_values(ws, conn, con, col, cols)
-    check_lines(con, col, cols, keys_of_line, conn.unit)
+    check_lines(con, col, cols, keys_of_line, conn.unit, detect_ht_orders=sem.detect_ht_orders)
     for fld, f in bad_values:   # FIC-VALEUR: one per document holding the unreadable value, which it blocks
         docs = con.execute(f"""SELECT rl.doc, rl.occ, min(rl._line) FROM {quote_ident(res.table)} x
                                JOIN rl ON rl._line = x._line WHERE x.{quote_ident(cols[fld])} = ?
