@@ -262,6 +262,9 @@ def test_receive_cli_dry_run_json_and_forced_format(demo_workspace: Path, tmp_pa
                              "label": "Export des commandes WooCommerce (Advanced Order Export)", "score": None}
     d = {x["number"]: (x["total_ht"], x["port_ht"], x["total_ttc"]) for x in out["documents"]}
     assert d["1052"] == (80.0, 5.0, 96.0) and d["1054"] == (65.0, 5.0, 78.0)
+    r = _cli("receive", "--workspace", str(demo_workspace), "--file", str(f), "--dry-run",
+             "--format", "woocommerce-orders")
+    assert "  Format reconnu : Export des commandes WooCommerce (Advanced Order Export)\n" in r.stdout
     r = _cli("receive", "--workspace", str(demo_workspace), "--file", str(f), "--dry-run", "--format",
              "shopify-products")
     assert r.returncode == 2 and "autre flux" in r.stderr
