@@ -26,14 +26,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="sortie JSON")
     p.add_argument("--encoding", metavar="E", help="encodage imposé (utf-8, cp1252, utf-16…)")
     p.add_argument("--delimiter", metavar="D", help="séparateur imposé (; , | ou \\t pour tabulation)")
-    p.add_argument("--flow", choices=["documents", "tiers", "articles"], default="documents",
-                   help="flux pour la correspondance des colonnes (défaut : documents)")
+    p.add_argument("--flow", choices=["documents", "tiers", "articles"], default=None,
+                   help="flux pour la correspondance des colonnes (défaut : celui du format reconnu, "
+                        "sinon documents)")
+    p.add_argument("--format", metavar="ID", dest="source_format",
+                   help="format d'export imposé (shopify-orders, woocommerce-orders…) ; défaut : reconnu d'après "
+                        "l'entête (voir docs/formats.md)")
     p.add_argument("--full", action="store_true", help="lire tout le fichier pour compter toutes les lignes")
     p.set_defaults(func=_preview)
 
 
 def _preview(args: argparse.Namespace) -> int:
     from ..errors import LoaderError
+    from ..reading.formats import resolve_format
     from ..reading.headers import map_headers
     from ..reading.loaders import read_csv
     from ..reading.sniffer import sniff
@@ -55,7 +60,11 @@ def _preview(args: argparse.Namespace) -> int:
     q = f'SELECT * EXCLUDE (_line) FROM "{res.table}" ORDER BY _line LIMIT ?'
     sample_rows = res.con.execute(q, [max(args.rows, 0)]).fetchall()
     sample = [dict(zip(res.columns, row)) for row in sample_rows]
-    mapping = map_headers(res.columns, args.flow) if dialect.has_header else []
+    # A recognised customer or product export is mapped to its own flow unless --flow says otherwise.
+    found = resolve_format(res.columns, args.flow, args.source_format) if dialect.has_header else None
+    fmt = found[0] if found else None
+    flow = args.flow or (fmt.flow if fmt else "documents")
+    mapping = map_headers(res.columns, flow, source_format=fmt) if dialect.has_header else []
     out: dict[str, Any] = {
         "file": args.file,
         "encoding": dialect.encoding,
@@ -72,6 +81,8 @@ def _preview(args: argparse.Namespace) -> int:
         "file_size": res.file_size,
         "sample": sample,
         "dialect": dialect.to_dict(),
+        "format": fmt.to_dict(found[1]) if found else None,
+        "flow": flow,
         "header_mapping": [{"header": m.header, "field": m.field, "score": m.score, "origin": m.origin}
                            for m in mapping],
         "findings": [f.to_dict() for f in res.findings],
@@ -90,6 +101,9 @@ def _print_human(o: dict[str, Any]) -> None:
           f"{o['quotechar'] or 'aucun'}, {'avec' if o['has_header'] else 'sans'} ligne d'entête")
     scope = (f"sur les {o['bytes_read']:,} premiers octets ({o['file_size']:,} au total ; --full pour tout compter)"
              .replace(",", "\u202f") if o["partial"] else "sur tout le fichier")
+    if o["format"]:
+        print(f"Format reconnu : {o['format']['label']}" + (f" (score {o['format']['score']:.2f})".replace(".", ",")
+                                                           if o["format"]["score"] is not None else " (imposé)"))
     print(f"Lignes : {o['rows_ok']} acceptée(s), {o['rows_rejected']} rejetée(s), "
           f"{len(o['skipped_lines'])} ignorée(s) {scope}")
     print(f"Colonnes ({len(o['columns'])}) : " + ", ".join(

@@ -24,6 +24,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="homonymes : ask (le document attend), create (nouveau client), assign (meilleur candidat)")
     p.add_argument("--assign", metavar="EXT=GCCODE", action="append", default=[],
                    help="affecter le client externe EXT au tiers GC GCCODE (ou EXT=create) ; répétable")
+    p.add_argument("--format", metavar="ID", dest="source_format",
+                   help="format d'export imposé (shopify-orders, woocommerce-orders…) ; défaut : reconnu d'après "
+                        "l'entête de chaque fichier (voir docs/formats.md)")
     p.add_argument("--json", action="store_true", help="sortie JSON")
     p.set_defaults(func=_receive)
 
@@ -59,10 +62,11 @@ def _receive(args: argparse.Namespace) -> int:
     decisions = _decisions(args.assign)
     if args.dry_run:
         res = analyze(ws, args.connector, args.file, homonyms=None if args.homonyms == "ask" else args.homonyms,
-                      decisions=decisions)
+                      decisions=decisions, source_format=args.source_format)
         res.close()
     else:
-        res = integrate(ws, args.connector, args.file, homonyms=args.homonyms, decisions=decisions)
+        res = integrate(ws, args.connector, args.file, homonyms=args.homonyms, decisions=decisions,
+                        source_format=args.source_format)
     out = res.to_dict()
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=2, default=str))
@@ -93,6 +97,8 @@ def _print_human(out: dict[str, Any], dry_run: bool) -> None:
         print(f"Connecteur {out['connector']} : aucun fichier en attente.")
     for f in out["files"]:
         print(f"Fichier {f['file']}" + (" (analyse seule)" if dry_run else ""))
+        if f.get("format"):
+            print(f"  Format reconnu : {f['format']['label']}")
         if f["error"]:
             print(f"  échec : {f['error']}")
             continue

@@ -24,6 +24,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="type de données")
     p.add_argument("file", help="fichier CSV ou .xlsx")
     p.add_argument("--replace", action="store_true", help="vider la table avant l'import")
+    p.add_argument("--format", metavar="ID", dest="source_format",
+                   help="export de GC imposé (sage100-articles, gestimum-tiers…) ; défaut : reconnu d'après "
+                        "l'entête (voir docs/formats.md)")
     add_workspace_arg(p)
     p.set_defaults(func=_import)
 
@@ -54,8 +57,15 @@ def _import(args: argparse.Namespace) -> int:
     from ..store.workspace import resolve_workspace
 
     ws = resolve_workspace(args.workspace)
-    rep = import_reference(ws, args.kind, args.file, replace=True if args.replace else None)
+    rep = import_reference(ws, args.kind, args.file, replace=True if args.replace else None,
+                           source_format=args.source_format)
     msg = f"{rep.rows} ligne(s) lue(s) : {rep.inserted} ajoutée(s), {rep.updated} mise(s) à jour dans {ws}"
+    if rep.format:
+        from ..reading.formats import get_format
+
+        msg = f"Format reconnu : {get_format(rep.format).label}\n" + msg
+    for note in rep.notes:
+        msg += f" ; {note}"
     if rep.ignored_columns:
         msg += f" ; colonnes ignorées : {', '.join(rep.ignored_columns)}"
     print(msg)

@@ -1,6 +1,8 @@
 """Map a file's column headers to the canonical fields of a flow (documents, tiers, articles).
 
-Order of trust: a mapping the user chose for this connector (``memorise``), the canonical
+Order of trust: a mapping the user chose for this connector (``memorise``), the mapping of the file's
+recognised export format (``format``, :mod:`econn.reading.formats`: it also leaves the headers it knows
+unmapped when they are not importable, e.g. WooCommerce's « Order Subtotal Amount »), the canonical
 name itself (``exact``), a known French/English variant (``synonyme``), a close spelling
 (``approchant``, rapidfuzz ratio ≥ ``FUZZY_CUTOFF`` on normalised text), else ``aucun``.
 Headers are normalised first (case, accents, punctuation, ``N°``/``No``/``Num`` → ``num``).
@@ -13,18 +15,21 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz, process
 
+if TYPE_CHECKING:
+    from .formats import SourceFormat
+
 FLOWS = ("documents", "tiers", "articles")
 FUZZY_CUTOFF = 85.0
-_ORIGIN_RANK = {"memorise": 4, "exact": 3, "synonyme": 2, "approchant": 1, "aucun": 0}
+_ORIGIN_RANK = {"memorise": 5, "format": 4, "exact": 3, "synonyme": 2, "approchant": 1, "aucun": 0}
 
 _ADDRESS = {
     "societe": ["Société", "Raison sociale", "Entreprise", "Company", "Billing Company"],
     "civilite": ["Civilité", "Titre", "Title", "Salutation", "Gender"],
-    "nom": ["Nom", "Nom de famille", "Last name", "Lastname", "Surname", "Billing Last Name", "Billing Name"],
+    "nom": ["Nom", "Nom de famille", "Last name", "Lastname", "Surname", "Billing Last Name"],
     "prenom": ["Prénom", "First name", "Firstname", "Billing First Name"],
     "email": ["E-mail", "Email", "Courriel", "Mail", "Adresse e-mail", "Billing Email", "Customer Email"],
     "telephone": ["Téléphone", "Tél", "Tel", "Téléphone fixe", "Phone", "Billing Phone", "Telephone"],
@@ -48,6 +53,8 @@ _SHIPPING = {
     "liv_ville": ["Ville livraison", "Shipping City"],
     "liv_pays": ["Pays livraison", "Shipping Country"],
     "liv_telephone": ["Téléphone livraison", "Shipping Phone"],
+    # A full name (« Sophie GALLAS ») in one column: split into prénom / nom by the reception.
+    "liv_nom_complet": ["Nom complet livraison"],
 }
 
 SYNONYMS: dict[str, dict[str, list[str]]] = {
@@ -60,6 +67,7 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         "client_ext_id": ["Code client", "N° client", "Client", "Identifiant client", "Customer ID", "Customer",
                           "Customer User", "Customer Number"],
         **_ADDRESS,
+        "nom_complet": ["Nom complet", "Full name", "Billing Name", "Bill-to Name"],
         **_SHIPPING,
         "reglement": ["Mode de règlement", "Règlement", "Mode de paiement", "Paiement", "Moyen de paiement",
                       "Payment", "Payment Method", "Payment Method Title", "Gateway"],
@@ -81,8 +89,14 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         "tva_taux": ["Taux TVA", "Taux de TVA", "Tax Rate", "VAT rate"],
         "port_ht": ["Frais de port HT", "Port HT", "Frais de port", "Port", "Shipping", "Shipping cost",
                     "Order Shipping Amount", "Shipping Amount"],
-        "total_ht": ["Total HT", "Montant HT", "Sous-total HT", "Order Subtotal Amount",
-                     "Total excl tax"],
+        "port_ttc": ["Frais de port TTC", "Port TTC", "Shipping incl tax"],
+        # Lines after an order discount, before shipping (Shopify's « Subtotal », TTC or HT as the shop).
+        "sous_total": [],
+        "remise_ttc": ["Remise TTC", "Montant remise TTC", "Discount incl tax"],
+        "remise_ht": ["Remise HT", "Montant remise HT", "Discount excl tax"],
+        "transporteur": ["Transporteur", "Mode de livraison", "Mode d'expédition", "Shipping Method", "Carrier"],
+        # Not « Order Subtotal Amount » (WooCommerce): lines before discount, without shipping.
+        "total_ht": ["Total HT", "Montant HT", "Sous-total HT", "Total excl tax"],
         "total_tva": ["Total TVA", "Montant TVA", "Taxes", "Order Total Tax Amount", "Tax Amount"],
         "total_ttc": ["Total TTC", "Montant TTC", "Total", "Order Total Amount", "Order Total", "Total incl tax",
                       "Grand Total"],
@@ -102,8 +116,8 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
     },
     "articles": {
         "code_gc": ["Code", "Code article", "Référence", "Réf", "Référence article", "ART_CODE"],
-        "code_ext": ["Code externe", "Référence site", "SKU", "Product ID", "ID"],
-        "declinaison": ["Déclinaison", "Code déclinaison", "Gamme", "Variant", "Variant SKU"],
+        "code_ext": ["Code externe", "Référence site", "SKU", "Variant SKU", "Product ID", "ID"],
+        "declinaison": ["Déclinaison", "Code déclinaison", "Gamme", "Variant"],
         "libelle": ["Désignation", "Libellé", "Description", "Nom", "Name", "Title", "Product Name"],
         "ean": ["EAN", "EAN13", "Code barre", "Code-barres", "GTIN", "Barcode", "Variant Barcode"],
         "famille": ["Famille", "Famille article", "Catégorie", "Category", "Product Type", "Type"],
@@ -111,10 +125,19 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         "code_tva": ["Code TVA", "TVA", "Taxe", "Tax class", "Tax"],
         "prix_ht": ["Prix HT", "PU HT", "Prix de vente HT", "Prix unitaire HT", "Price", "Regular price",
                     "Variant Price"],
+        "prix_ttc": ["Prix TTC", "Prix de vente TTC", "PV TTC", "Price incl tax"],
         "prix_achat": ["Prix d'achat", "PA", "PA HT", "Prix de revient", "PR", "Cost", "Cost per item"],
         "actif": ["Actif", "Sommeil", "Active", "Published", "Status"],
         "export": ["Export", "Disponible à l'export", "Publié", "Visible"],
     },
+}
+
+
+# Headers known to be none of a flow's fields, though a close spelling of one: never matched fuzzily.
+# WooCommerce's « Order Subtotal Amount » (lines before discount, without shipping) is not « Order Total
+# Amount » nor a total HT.
+NOT_FIELDS: dict[str, list[str]] = {
+    "documents": ["Order Subtotal Amount", "Sous-total de la commande", "Subtotal"],
 }
 
 
@@ -125,7 +148,7 @@ class HeaderMatch:
     header: str
     field: str | None
     score: float
-    origin: str   # exact | synonyme | approchant | memorise | aucun
+    origin: str   # memorise | format | exact | synonyme | approchant | aucun
 
 
 def normalize(text: str) -> str:
@@ -168,7 +191,8 @@ def remembered_choices(con: Any, connector: str, flow: str) -> dict[str, str | N
 
 def map_headers(headers: list[str], flow: str, connector: str | None = None,
                 workspace: str | os.PathLike[str] | None = None, *,
-                remembered: dict[str, str | None] | None = None) -> list[HeaderMatch]:
+                remembered: dict[str, str | None] | None = None,
+                source_format: SourceFormat | None = None) -> list[HeaderMatch]:
     """Propose a canonical field for each header of a file.
 
     Args:
@@ -178,6 +202,8 @@ def map_headers(headers: list[str], flow: str, connector: str | None = None,
         workspace: workspace folder holding ``header_mappings``.
         remembered: the connector's remembered choices already read (:func:`remembered_choices`),
             instead of reading them from ``workspace``.
+        source_format: the file's export format (:func:`econn.reading.formats.detect_format`): its
+            mapping wins over synonyms and fuzzy matches for the headers it knows.
 
     Returns:
         One :class:`HeaderMatch` per header, in the same order; each field used at most once.
@@ -191,15 +217,23 @@ def map_headers(headers: list[str], flow: str, connector: str | None = None,
     else:
         memo = _remembered(workspace, connector, flow) if workspace is not None and connector else {}
     choices = list(syn)
+    not_fields = {normalize(h) for h in NOT_FIELDS.get(flow, [])}
     cands: list[tuple[float, int, int, str | None, str]] = []   # (score, origin rank, -position, field, origin)
     for pos, header in enumerate(headers):
         n = normalize(header)
         found: list[tuple[float, str | None, str]] = []
         if n in memo:
             found.append((100.0, memo[n], "memorise"))
-        if n in exact:
+        known, fmt_field = source_format.field_of(header) if source_format is not None else (False, None)
+        if known:   # the format's field, or None for a column it knows econn does not import
+            found.append((100.0, fmt_field, "format"))
+        elif n in exact:
             found.append((100.0, exact[n], "exact"))
-        if n in syn:
+        if known:
+            pass
+        elif n in not_fields:
+            found.append((100.0, None, "synonyme"))
+        elif n in syn:
             found.append((100.0, syn[n], "synonyme"))
         elif n:
             for name, score, _ in process.extract(n, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=3):

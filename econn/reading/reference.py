@@ -86,6 +86,8 @@ class ImportReport:
     inserted: int
     updated: int
     ignored_columns: list[str] = field(default_factory=list)
+    format: str | None = None           # the GC export recognised (econn.reading.formats), e.g. sage100-articles
+    notes: list[str] = field(default_factory=list)   # values left out on purpose, in French
 
 
 def _norm_header(h: str) -> str:
@@ -172,15 +174,35 @@ def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
     return _read_csv_rows(p)
 
 
-def _map_columns(kind: str, df: pd.DataFrame, path: Path) -> tuple[pd.DataFrame, list[str]]:
+def _map_columns(kind: str, df: pd.DataFrame, path: Path,
+                 source_format: str | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """File header → reference column: a recognised GC export's mapping (:mod:`econn.reading.formats`:
+    Sage 100 ``AR_Ref``, Gestimum ``ART_CODE``…) first, then the column names and :data:`ALIASES`."""
+    from .formats import get_format, resolve_format
+
     cols = KINDS[kind][2]
     mapping: dict[str, str] = {}
     ignored: list[str] = []
     inverted: set[str] = set()
+    headers = [str(h) for h in df.columns if h != "_line"]
+    if source_format is not None and kind not in ("articles", "tiers"):
+        get_format(source_format, kind)   # no format for tva, unites…: a French error naming the choices
+    found = resolve_format(headers, kind, source_format) if kind in ("articles", "tiers") else None
+    fmt = found[0] if found else None
     for h in df.columns:
         if h == "_line":
             continue
         n = _norm_header(h)
+        known, fmt_field = fmt.field_of(str(h)) if fmt is not None else (False, None)
+        if known:
+            target = "code" if fmt_field == "code_gc" else fmt_field
+            if target is None or target not in cols or target in mapping.values():
+                ignored.append(str(h))
+                continue
+            mapping[h] = target
+            if fmt_field in fmt.semantics.inverted:   # type: ignore[union-attr]
+                inverted.add(target)
+            continue
         target = n.replace(" ", "_") if n.replace(" ", "_") in cols else ALIASES.get(n)
         if target is None or target not in cols or target in mapping.values():
             ignored.append(str(h))
@@ -193,8 +215,11 @@ def _map_columns(kind: str, df: pd.DataFrame, path: Path) -> tuple[pd.DataFrame,
         raise ImportFileError(
             f"{path}: required column(s) missing for {kind}: {', '.join(missing)}",
             f"{path.name} : colonne(s) obligatoire(s) absente(s) pour « {kind} » : {', '.join(missing)}.")
-    out = df[list(mapping) + ["_line"]].rename(columns=mapping)
+    flag = fmt.semantics.price_ttc_flag if fmt is not None else None
+    extra = [flag] if flag in df.columns and "prix_ht" in mapping.values() else []
+    out = df[list(mapping) + extra + ["_line"]].rename(columns={**mapping, **{f: "_prix_ttc_flag" for f in extra}})
     out.attrs["inverted"] = inverted
+    out.attrs["format"] = fmt
     return out, ignored
 
 
@@ -210,7 +235,7 @@ def _sql_value(col: str, typ: str, inverted: bool) -> str:
 
 
 def import_reference(workspace: str | os.PathLike[str], kind: str, path: str | os.PathLike[str],
-                     *, replace: bool | None = None) -> ImportReport:
+                     *, replace: bool | None = None, source_format: str | None = None) -> ImportReport:
     """Load a GC export into the workspace; all or nothing.
 
     Args:
@@ -218,24 +243,55 @@ def import_reference(workspace: str | os.PathLike[str], kind: str, path: str | o
         kind: one of ``articles, tiers, tva, unites, pays, reglements, grilles``.
         path: CSV (any usual French dialect) or .xlsx file.
         replace: empty the table first (default: only for ``grilles``, which has no key).
+        source_format: id of the GC export to apply (:mod:`econn.reading.formats`); default the one
+            recognised from the header, if any.
 
     Raises:
         ImportFileError: the file is refused; the message lists the offending lines.
+        UnknownFormatError: ``source_format`` is not a GC export of this kind.
     """
     if kind not in KINDS:
         raise ImportFileError(f"unknown kind {kind}",
                               f"Type inconnu « {kind} » : choisissez parmi {', '.join(KINDS)}.")
     p = Path(path)
     table, key, cols = KINDS[kind]
-    df, ignored = _map_columns(kind, read_table(p), p)
+    df, ignored = _map_columns(kind, read_table(p), p, source_format)
     inverted: set[str] = df.attrs.get("inverted", set())
+    fmt = df.attrs.get("format")
     present = [c for c in cols if c in df.columns]
+    notes: list[str] = []
     store.init_store(workspace)
     scratch = duckdb.connect()
     try:
         install_macros(scratch)
-        scratch.register("src", df)
+        scratch.register("raw_src", df)
         errors: list[str] = []
+        # A GC export's quirks, in SQL: a price flagged TTC (Sage AR_PrixTTC = 1) is not an HT price; a
+        # country written as a name (Sage CT_Pays « France ») becomes its ISO code (distinct values only).
+        price = "prix_ht"
+        if "_prix_ttc_flag" in df.columns:
+            price = "CASE WHEN fr_bool(_prix_ttc_flag) THEN NULL ELSE prix_ht END"
+            ttc = [ln for (ln,) in scratch.execute("SELECT _line FROM raw_src WHERE fr_bool(_prix_ttc_flag) "
+                                                   "ORDER BY _line").fetchall()]
+            if ttc:
+                notes.append(f"prix de vente TTC (« {fmt.semantics.price_ttc_flag} » = 1) non repris comme prix HT, "
+                             f"ligne(s) {', '.join(map(str, ttc))}")
+        country = "pays"
+        if fmt is not None and "pays" in fmt.semantics.country_names and "pays" in df.columns:
+            from ..mappings import country_code
+
+            names = [v for (v,) in scratch.execute("SELECT DISTINCT trim(pays) FROM raw_src WHERE trim(pays) <> ''")
+                     .fetchall()]
+            scratch.execute("CREATE TABLE country_names (name VARCHAR, code VARCHAR)")
+            scratch.executemany("INSERT INTO country_names VALUES (?, ?)", [(v, country_code(v)) for v in names])
+            bad = scratch.execute("""SELECT r._line, r.pays FROM raw_src r JOIN country_names c ON c.name = trim(r.pays)
+                                     WHERE c.code IS NULL ORDER BY r._line""").fetchall()
+            errors += [f"ligne {ln}, pays : « {v} » pays inconnu" for ln, v in bad]
+            country = "(SELECT c.code FROM country_names c WHERE c.name = trim(raw_src.pays))"
+        replaced = {"prix_ht": price, "pays": country}
+        sel = ", ".join(f"{replaced[c]} AS {c}" if c in replaced and c in df.columns else store.quote_ident(c)
+                        for c in df.columns if c != "_prix_ttc_flag")
+        scratch.execute(f"CREATE VIEW src AS SELECT {sel} FROM raw_src")
         for c in present:
             typ = cols[c]
             if typ == "text":
@@ -290,4 +346,5 @@ def import_reference(workspace: str | os.PathLike[str], kind: str, path: str | o
             con.execute(f"INSERT INTO {table} ({collist}) SELECT {sel} FROM clean")
         after = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
         con.unregister("clean")
-    return ImportReport(kind, str(p), len(clean), after - before, updated, ignored)
+    return ImportReport(kind, str(p), len(clean), after - before, updated, ignored,
+                        fmt.id if fmt is not None else None, notes)

@@ -19,6 +19,7 @@ from ..mappings import correspondences
 from .. import findings, mappings, store
 from ..errors import LoaderError
 from ..findings import Finding, Level
+from ..reading.formats import Semantics, SourceFormat, resolve_format
 from ..reading.headers import map_headers, normalize
 from ..reading.loaders import read_csv
 from ..reading.sqlfuncs import install_macros
@@ -32,8 +33,9 @@ from .model import BLOCKED, EXISTING, NEW, WAITING, DocumentRecap, FileAnalysis,
 
 # Header fields: one value per document, taken from its first row that has one (Shopify fills them once).
 DOC_TEXT = ("client_ext_id", "code_erp", "societe", "civilite", "nom", "prenom", "email", "telephone", "mobile",
-            "adresse1", "adresse2", "code_postal", "ville", "pays", "reglement")
-DOC_NUM = ("port_ht", "total_ht", "total_ttc")
+            "adresse1", "adresse2", "code_postal", "ville", "pays", "reglement", "nom_complet", "transporteur")
+# port_ttc, remise_*, total_tva: given by shop exports (econn.reading.formats) that have no HT shipping or total.
+DOC_NUM = ("port_ht", "total_ht", "total_ttc", "port_ttc", "total_tva", "remise_ttc", "remise_ht", "sous_total")
 LINE_TEXT = ("sku", "declinaison", "libelle", "unite", "tva_label")
 LINE_NUM = ("qte", "pu_ht", "pu_ttc", "remise_pct", "tva_taux")
 REQUIRED = {"doc_ext_id": "n° de document", "sku": "référence article", "qte": "quantité",
@@ -54,10 +56,13 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def field_columns(columns: list[str], remembered: dict[str, str | None]) -> dict[str, str]:
-    """Canonical field → the file's column, from :func:`econn.reading.headers.map_headers` and the connector's
-    remembered choices (:func:`econn.reading.headers.remembered_choices`)."""
-    out = {m.field: m.header for m in map_headers(columns, "documents", remembered=remembered) if m.field}
+def field_columns(columns: list[str], remembered: dict[str, str | None],
+                  source_format: SourceFormat | None = None) -> dict[str, str]:
+    """Canonical field → the file's column, from :func:`econn.reading.headers.map_headers` (the recognised
+    export format's mapping first) and the connector's remembered choices
+    (:func:`econn.reading.headers.remembered_choices`)."""
+    out = {m.field: m.header for m in map_headers(columns, "documents", remembered=remembered,
+                                                  source_format=source_format) if m.field}
     for c in columns:
         if normalize(c) in _CODE_ERP_HEADERS and "code_erp" not in out:
             out["code_erp"] = c
@@ -65,7 +70,8 @@ def field_columns(columns: list[str], remembered: dict[str, str | None]) -> dict
 
 
 def analyze(workspace: str | os.PathLike[str], connector: str, file: str | os.PathLike[str] | None = None, *,
-            homonyms: str | None = None, decisions: dict[str, str] | None = None) -> ReceptionAnalysis:
+            homonyms: str | None = None, decisions: dict[str, str] | None = None,
+            source_format: str | None = None) -> ReceptionAnalysis:
     """Step 1 of a reception: what would be integrated, and what blocks (nothing is written).
 
     Args:
@@ -75,6 +81,8 @@ def analyze(workspace: str | os.PathLike[str], connector: str, file: str | os.Pa
         homonyms: what to do with a homonym tiers: ``None``/``"ask"`` (the document waits),
             ``"create"`` (a new tiers), ``"assign"`` (the best GC candidate).
         decisions: per tiers key (external code), ``"create"`` or a GC tiers code; wins over ``homonyms``.
+        source_format: id of the export format to apply (:mod:`econn.reading.formats`); default the one
+            recognised from each file's headers, if any.
 
     Returns:
         A :class:`ReceptionAnalysis`: per file, documents (new / existing / blocked / waiting), tiers
@@ -82,17 +90,22 @@ def analyze(workspace: str | os.PathLike[str], connector: str, file: str | os.Pa
 
     Raises:
         ReceptionError: unknown connector or file, or a decision naming an unknown GC tiers.
+        UnknownFormatError: ``source_format`` is not an orders format.
     """
     ws = Path(workspace)
+    if source_format is not None:
+        resolve_format([], "documents", source_format)   # an unknown id fails before any file is read
     conn, files = connector_files(ws, connector, file)
     out = ReceptionAnalysis(ws, connector)
     for path in files:
-        out.files.append(analyze_file(ws, conn, path, homonyms=homonyms, decisions=decisions))
+        out.files.append(analyze_file(ws, conn, path, homonyms=homonyms, decisions=decisions,
+                                      source_format=source_format))
     return out
 
 
 def analyze_file(ws: Path, conn: Connector, path: Path, *, homonyms: str | None = None,
-                 decisions: dict[str, str] | None = None, only: str | None = None) -> FileAnalysis:
+                 decisions: dict[str, str] | None = None, only: str | None = None,
+                 source_format: str | None = None) -> FileAnalysis:
     """Analyse one file (see :func:`analyze`); ``only`` restricts the recap to one document number."""
     fa = FileAnalysis(file=path, connector=conn.code)
     problem = name_problem(path, path.parent if path.is_symlink() else None)
@@ -117,12 +130,19 @@ def analyze_file(ws: Path, conn: Connector, path: Path, *, homonyms: str | None 
     fa.rejects = [{"line": r.line, "reason": r.reason, "raw": r.raw} for r in res.rejects]
     rejected_lines = {r.line for r in res.rejects}
     col.items += [f for f in res.findings if not (f.code == "FIC-REJET" and f.line in rejected_lines)]
-    cols = field_columns(res.columns, snapshot.remembered)
+    found = resolve_format(res.columns, "documents", source_format)
+    fmt = found[0] if found else None
+    fa.format = fmt.to_dict(found[1]) if found else None
+    sem = fmt.semantics if fmt else Semantics()
+    cols = field_columns(res.columns, snapshot.remembered, fmt)
     if "pu_ht" not in cols and "pu_ttc" in cols:
         cols["pu_ht_from_ttc"] = cols["pu_ttc"]
     missing = [f for f in REQUIRED if f not in cols and not (f == "pu_ht" and "pu_ttc" in cols)]
+    no_lines = (f"{fmt.label} : ce fichier ne contient pas les lignes des commandes (une ligne par commande, "
+                "totaux seulement) ; il ne peut pas être intégré seul. Exportez les commandes avec leurs lignes."
+                if fmt is not None and not fmt.semantics.lines else None)
     for f in missing:
-        col.add("FIC-COL", column=REQUIRED[f], value=REQUIRED[f])
+        col.add("FIC-COL", column=REQUIRED[f], value=REQUIRED[f], **({"hint": no_lines} if no_lines else {}))
     if missing:
         fa.findings = col.items
         return fa
@@ -132,17 +152,17 @@ def analyze_file(ws: Path, conn: Connector, path: Path, *, homonyms: str | None 
     cur = con.cursor()
     try:
         with ThreadPoolExecutor(max_workers=1) as pool:
-            blocks = pool.submit(_build_blocks, cur, res.table, cols)
+            blocks = pool.submit(_build_blocks, cur, res.table, cols, sem)
             typed, bad_values = _type_values(con, res.table, cols, path.name)
             blocks.result()
-            grouped = pool.submit(_group, cur, res.table, cols, typed)
-            _build_lines(con, res.table, cols, typed)
+            grouped = pool.submit(_group, cur, res.table, cols, typed, sem)
+            _build_lines(con, res.table, cols, typed, sem)
             grouped.result()
     finally:
         cur.close()
     keys_of_line = LineKeys(con)
     _resolve_values(ws, conn, con, col, cols)
-    check_lines(con, col, cols, keys_of_line, conn.unit)
+    check_lines(con, col, cols, keys_of_line, conn.unit, detect_ht_orders=sem.detect_ht_orders)
     for fld, f in bad_values:   # FIC-VALEUR: one per document holding the unreadable value, which it blocks
         docs = con.execute(f"""SELECT rl.doc, rl.occ, min(rl._line) FROM {quote_ident(res.table)} x
                                JOIN rl ON rl._line = x._line WHERE x.{quote_ident(cols[fld])} = ?
@@ -192,21 +212,34 @@ def _type_values(con: duckdb.DuckDBPyConnection, raw: str, cols: dict[str, str],
     return out, bad
 
 
+def _text_sql(column: str, prefix: str | None) -> str:
+    """A text column trimmed, without the format's prefix (Shopify's ``'`` before zips, ``#`` before numbers).
+
+    The prefix is a constant of :mod:`econn.reading.formats`, never a value of the file.
+    """
+    x = f"trim({column})"
+    if prefix:
+        x = f"trim(ltrim({x}, '{prefix.replace(chr(39), chr(39) * 2)}'))"
+    return f"nullif({x}, '')"
+
+
 def _typed_sql(raw: str, cols: dict[str, str], typed: dict[str, str],
-               fields: tuple[str, ...]) -> tuple[dict[str, str], str]:
+               fields: tuple[str, ...], sem: Semantics | None = None) -> tuple[dict[str, str], str]:
     """Field → SQL expression over ``raw`` (text trimmed, numbers typed), and the joins they need."""
     exprs = {}
+    strip = sem.strip_prefix if sem else {}
     for f in fields:
         if f in DOC_NUM + LINE_NUM + ("date",):
             sqltype = "DATE" if f == "date" else "DOUBLE"
             exprs[f] = f"CAST(t_{f}.v AS {sqltype})" if f in typed else f"CAST(NULL AS {sqltype})"
         else:
-            exprs[f] = f"nullif(trim(raw.{quote_ident(cols[f])}), '')" if f in cols else "CAST(NULL AS VARCHAR)"
+            exprs[f] = (_text_sql(f"raw.{quote_ident(cols[f])}", strip.get(f)) if f in cols
+                        else "CAST(NULL AS VARCHAR)")
     joins = " ".join(f"LEFT JOIN t_{f} ON t_{f}.raw_v = raw.{quote_ident(cols[f])}" for f in fields if f in typed)
     return exprs, joins
 
 
-def _build_blocks(con: duckdb.DuckDBPyConnection, raw: str, cols: dict[str, str]) -> None:
+def _build_blocks(con: duckdb.DuckDBPyConnection, raw: str, cols: dict[str, str], sem: Semantics) -> None:
     """Group rows into documents: tables ``rb`` (every row: _line, doc, run) and ``rl`` (numbered rows: _line,
     doc, occurrence, line_no); :func:`_build_lines` then makes ``l``.
 
@@ -221,7 +254,7 @@ def _build_blocks(con: duckdb.DuckDBPyConnection, raw: str, cols: dict[str, str]
         CREATE OR REPLACE TABLE rb AS
         SELECT _line, doc, sum(CASE WHEN doc IS NOT DISTINCT FROM prev THEN 0 ELSE 1 END) OVER (ORDER BY _line) AS blk
         FROM (SELECT _line, doc, lag(doc) OVER (ORDER BY _line) AS prev
-              FROM (SELECT _line, nullif(trim({quote_ident(cols['doc_ext_id'])}), '') AS doc
+              FROM (SELECT _line, {_text_sql(quote_ident(cols['doc_ext_id']), sem.strip_prefix.get('doc_ext_id'))} AS doc
                     FROM {quote_ident(raw)}))""")
     con.execute("""
         CREATE OR REPLACE TABLE rl AS
@@ -232,9 +265,18 @@ def _build_blocks(con: duckdb.DuckDBPyConnection, raw: str, cols: dict[str, str]
         ORDER BY rb._line""")
 
 
-def _build_lines(con: duckdb.DuckDBPyConnection, raw: str, cols: dict[str, str], typed: dict[str, str]) -> None:
-    """Table ``l``: the lines of :func:`_build_blocks`, canonical field names, text trimmed, numbers typed."""
-    e, joins = _typed_sql(raw, cols, typed, LINE_TEXT + LINE_NUM)
+def _build_lines(con: duckdb.DuckDBPyConnection, raw: str, cols: dict[str, str], typed: dict[str, str],
+                 sem: Semantics) -> None:
+    """Table ``l``: the lines of :func:`_build_blocks`, canonical field names, text trimmed, numbers typed.
+
+    A line field the format gives on the order's first line only (Shopify's « Tax 1 Name ») is carried
+    to the order's other lines.
+    """
+    e, joins = _typed_sql(raw, cols, typed, LINE_TEXT + LINE_NUM, sem)
+    for f in sem.first_line_only:
+        if f in e and f in cols:
+            e[f] = (f"coalesce({e[f]}, first_value({e[f]} IGNORE NULLS) OVER (PARTITION BY rl.doc, rl.occ "
+                    f"ORDER BY rl._line ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING))")
     con.execute(f"""
         CREATE OR REPLACE TABLE l AS
         SELECT rl._line, rl.doc, rl.occ, rl.line_no, {e['sku']} AS sku, coalesce({e['declinaison']}, '') AS var,
@@ -245,18 +287,21 @@ def _build_lines(con: duckdb.DuckDBPyConnection, raw: str, cols: dict[str, str],
         FROM {quote_ident(raw)} raw JOIN rl ON rl._line = raw._line {joins}""")
 
 
-def _group(con: duckdb.DuckDBPyConnection, raw: str, cols: dict[str, str], typed: dict[str, str]) -> None:
+def _group(con: duckdb.DuckDBPyConnection, raw: str, cols: dict[str, str], typed: dict[str, str],
+           sem: Semantics) -> None:
     """Documents (table ``d``: header fields from each one's first row that has them) of the rows grouped by
     :func:`_build_rows`.
 
     Rows without a number are orphans (FIC-ORPH), attached (table ``orph``) to the document just
-    before them so that it is not integrated without them.
+    before them so that it is not integrated without them. A full name (``nom_complet``: Shopify's
+    « Billing Name ») gives the nom (last word) and the prénom (the words before) when the file has
+    neither.
     """
     con.execute("""
         CREATE OR REPLACE TABLE orph AS
         SELECT o._line, p.doc, p.occ FROM (SELECT _line FROM rb WHERE doc IS NULL) o
         ASOF LEFT JOIN (SELECT _line, doc, occ FROM rl) p ON o._line >= p._line""")
-    e, joins = _typed_sql(raw, cols, typed, DOC_TEXT + DOC_NUM + ("date",))
+    e, joins = _typed_sql(raw, cols, typed, DOC_TEXT + DOC_NUM + ("date",), sem)
     sel = ", ".join(f"{x} AS {f}" for f, x in e.items())
     aggs = ", ".join(f"arg_min({f}, _line) FILTER (WHERE {f} IS NOT NULL) AS {f}" for f in DOC_TEXT + DOC_NUM)
     # The tiers key: the site's customer code, else the forced GC code, e-mail, name + postcode.
@@ -265,11 +310,16 @@ def _group(con: duckdb.DuckDBPyConnection, raw: str, cols: dict[str, str], typed
         SELECT *, coalesce(client_ext_id, code_erp, lower(email),
                            nullif(concat_ws(' ', upper(societe), upper(nom), upper(prenom), code_postal), ''),
                            'doc:' || doc) AS tkey
+        FROM (SELECT * REPLACE (
+                  CASE WHEN nom IS NULL AND prenom IS NULL THEN nullif(regexp_extract(nom_complet, '(\\S+)\\s*$', 1), '')
+                       ELSE nom END AS nom,
+                  CASE WHEN nom IS NULL AND prenom IS NULL
+                       THEN nullif(trim(regexp_replace(nom_complet, '\\S+\\s*$', '')), '') ELSE prenom END AS prenom)
         FROM (SELECT doc, occ, min(_line) AS first_line, count(*) AS n_lines, list(_line ORDER BY _line) AS lines,
                      arg_min(date, _line) FILTER (WHERE date IS NOT NULL) AS date, {aggs}
               FROM (SELECT rl._line, rl.doc, rl.occ, {sel}
                     FROM {quote_ident(raw)} raw JOIN rl ON rl._line = raw._line {joins})
-              GROUP BY doc, occ)""")
+              GROUP BY doc, occ))""")
 
 
 def _resolve_values(ws: Path, conn: Connector, con: duckdb.DuckDBPyConnection, col: Collector,
@@ -350,20 +400,23 @@ def _recap(con: duckdb.DuckDBPyConnection, col: Collector, tiers_by_key: dict[st
     """One record per document occurrence, with its status (existing > blocked > waiting > new)."""
     rows = con.execute("""
         SELECT d.doc, d.occ, d.lines, d.tkey, d.date, d.total_ttc, mr.gc, g.gc_number,
-               count(*) OVER (PARTITION BY d.doc) AS occurrences
-        FROM d LEFT JOIN map_reglement mr ON mr.ext = d.reglement
+               count(*) OVER (PARTITION BY d.doc) AS occurrences, dt.total_ht, dt.port
+        FROM d LEFT JOIN dt ON dt.doc = d.doc AND dt.occ = d.occ
+               LEFT JOIN map_reglement mr ON mr.ext = d.reglement
                LEFT JOIN gc_documents g ON g.ext_number = d.doc
         WHERE ? IS NULL OR d.doc = ?
         ORDER BY d.first_line""", [only, only]).fetchall()
     contents = _contents(con, raw_table, columns) if any(r[8] > 1 for r in rows) else {}
     out = []
     by_doc = col.by_doc
-    for doc, occ, lines, tkey, date, ttc, pay, gc_number, occurrences in rows:
+    for doc, occ, lines, tkey, date, ttc, pay, gc_number, occurrences, ht, port in rows:
         occ = int(occ)
         key = (doc, occ)
         t = tiers_by_key.get(tkey)
         rec = DocumentRecap(doc, NEW, None, [], lines, tkey, t.name if t else None, date,
-                            float(ttc) if ttc is not None else None, pay, occ)
+                            float(ttc) if ttc is not None else None, pay, occ,
+                            round(float(ht), 2) if ht is not None else None,
+                            round(float(port), 2) if port is not None else None)
         if gc_number is not None:
             rec.status, rec.gc_number = EXISTING, gc_number
             col.add("FIC-DUPDOC", key, line=rec.lines[0], value=doc,

@@ -55,24 +55,58 @@ class LineKeys:
 
 
 def check_lines(con: duckdb.DuckDBPyConnection, col: Collector, cols: dict[str, str],
-                 keys_of_line: LineKeys, default_unit: str | None) -> None:
-    """Line values: rates, GC unit/VAT code, HT price; DOC-QTE and missing prices; orphan rows."""
+                 keys_of_line: LineKeys, default_unit: str | None, *, detect_ht_orders: bool = False) -> None:
+    """Line values: rates, GC unit/VAT code, HT price; DOC-QTE and missing prices; orphan rows.
+
+    ``detect_ht_orders`` (Shopify, :attr:`econn.reading.formats.Semantics.detect_ht_orders`): an order whose
+    total is its subtotal + shipping + taxes comes from a shop in HT prices: its « TTC » line prices and
+    shipping are HT (table ``dm``).
+    """
     # The valued lines (lv2) are a view: the analysis only sums their amounts (_check_totals), and a
     # wide copy of 100,000 lines cost ~0.1 s; integration reads the view once (integration.stage).
     # A view takes no parameters: the connector's default unit is bound into a one-row table.
     con.execute("CREATE OR REPLACE TABLE ctx AS SELECT CAST(? AS VARCHAR) AS default_unit", [default_unit])
     con.execute("""
-        CREATE OR REPLACE VIEW lv2 AS
-        SELECT *, coalesce(pu_ht, pu_ttc / (1 + taux / 100)) AS pu,
-               round(qte * coalesce(pu_ht, pu_ttc / (1 + taux / 100)) * (1 - coalesce(remise_pct, 0) / 100), 2) AS ht
-        FROM (SELECT la.*, a.libelle AS gc_libelle,
+        CREATE OR REPLACE TABLE dm AS
+        SELECT doc, occ, coalesce(CAST(? AS BOOLEAN) AND total_tva > 0
+                                  AND abs(total_ttc - (sous_total + coalesce(port_ttc, 0) + total_tva)) <= 0.011
+                                  AND abs(total_ttc - (sous_total + coalesce(port_ttc, 0))) > 0.011, false) AS ht_prices
+        FROM d""", [detect_ht_orders])
+    # An order-level discount amount (Shopify's « Discount Amount », TTC, not in the line prices) becomes the
+    # same percentage on every line of the order (exact when the lines share one VAT rate): the GC's
+    # lines then add up to the order's total. ``remise_eff`` is the percentage a line is written with.
+    con.execute("""
+        CREATE OR REPLACE VIEW lv1 AS
+        SELECT *,
+               CASE WHEN ht_prices THEN coalesce(pu_ht, pu_ttc) ELSE coalesce(pu_ht, pu_ttc / (1 + taux / 100)) END AS pu,
+               CASE WHEN ht_prices THEN pu_ttc * (1 + taux / 100)
+                    ELSE coalesce(pu_ttc, pu_ht * (1 + taux / 100)) END AS pu_ttc_eff
+        FROM (SELECT la.*, a.libelle AS gc_libelle, coalesce(dm.ht_prices, false) AS ht_prices,
                      CASE WHEN la.unite IS NULL THEN coalesce(a.unite, (SELECT default_unit FROM ctx)) ELSE mu.gc END AS unite_gc,
                      CASE WHEN la.tva_label IS NULL THEN a.code_tva ELSE mt.gc END AS tva_gc,
                      coalesce(tv.taux, mt.rate, la.tva_taux) AS taux
               FROM la LEFT JOIN gc_articles a ON a.code = la.article
+                      LEFT JOIN dm ON dm.doc = la.doc AND dm.occ = la.occ
                       LEFT JOIN map_unite mu ON mu.ext = la.unite
                       LEFT JOIN map_tva mt ON mt.ext = la.tva_label
                       LEFT JOIN gc_tva tv ON tv.code = CASE WHEN la.tva_label IS NULL THEN a.code_tva ELSE mt.gc END)""")
+    con.execute("""
+        CREATE OR REPLACE VIEW dd AS
+        SELECT g.doc, g.occ, round(100 * CASE WHEN d.remise_ht IS NOT NULL THEN d.remise_ht / nullif(g.gross_ht, 0)
+                                              WHEN g.ht_prices THEN d.remise_ttc / nullif(g.gross_ht, 0)
+                                              ELSE d.remise_ttc / nullif(g.gross_ttc, 0) END, 6) AS pct
+        FROM (SELECT doc, occ, sum(qte * pu) AS gross_ht,
+                     sum(qte * pu_ttc_eff) AS gross_ttc, bool_or(ht_prices) AS ht_prices
+              FROM lv1 GROUP BY doc, occ) g
+        JOIN d ON d.doc = g.doc AND d.occ = g.occ
+        WHERE coalesce(d.remise_ht, d.remise_ttc, 0) <> 0""")
+    con.execute("""
+        CREATE OR REPLACE VIEW lv2 AS
+        SELECT *, round(qte * pu * (1 - remise_eff / 100), 2) AS ht
+        FROM (SELECT lv1.*, CASE WHEN dd.pct IS NULL THEN coalesce(lv1.remise_pct, 0)
+                                 ELSE round(100 * (1 - (1 - coalesce(lv1.remise_pct, 0) / 100) * (1 - dd.pct / 100)), 6)
+                            END AS remise_eff
+              FROM lv1 LEFT JOIN dd ON dd.doc = lv1.doc AND dd.occ = lv1.occ)""")
     for doc, occ, line, raw in con.execute("""SELECT doc, occ, _line, qte_raw FROM l
                                               WHERE qte IS NULL OR qte <= 0 ORDER BY _line""").fetchall():
         col.add("DOC-QTE", (doc, int(occ)), line=int(line), column=cols.get("qte"), value=raw or "")
@@ -114,19 +148,39 @@ def _fr(x: float | None) -> str:
 
 
 def check_totals(con: duckdb.DuckDBPyConnection, col: Collector) -> None:
-    """DOC-TOT (lines + port vs total HT) and DOC-HTTTC (HT > TTC, or TTC/HT outside the lines' rates)."""
+    """DOC-TOT (lines + port vs total HT, or vs total TTC when the file gives no HT) and DOC-HTTTC (HT > TTC,
+    or TTC/HT outside the lines' rates).
+
+    A file without a total HT but with the TTC and the VAT (Shopify, WooCommerce) has its HT as TTC − TVA;
+    a shipping given TTC (Shopify) is made HT with the highest VAT rate of the order's lines.
+    """
     con.execute("""
         CREATE OR REPLACE TABLE dt AS
-        SELECT d.doc, d.occ, d.first_line, d.total_ht, d.total_ttc, coalesce(d.port_ht, 0) AS port,
-               sum(lv2.ht) AS lines_ht, count(*) AS n, min(lv2.taux) AS rmin, max(lv2.taux) AS rmax,
-               count(lv2.taux) = count(*) AS rates_known
-        FROM d JOIN lv2 ON lv2.doc = d.doc AND lv2.occ = d.occ GROUP BY ALL""")
+        SELECT d.doc, d.occ, d.first_line, coalesce(d.total_ht, round(d.total_ttc - d.total_tva, 2)) AS total_ht,
+               d.total_ttc,
+               coalesce(d.port_ht, CASE WHEN dm.ht_prices THEN d.port_ttc
+                                        ELSE round(d.port_ttc / (1 + x.rmax / 100), 2) END, 0) AS port,
+               coalesce(CASE WHEN dm.ht_prices THEN d.port_ttc * (1 + x.rmax / 100) ELSE d.port_ttc END,
+                        d.port_ht * (1 + x.rmax / 100), 0) AS port_ttc_v,
+               x.lines_ht, x.lines_ttc_v, x.n, x.rmin, x.rmax, x.rates_known
+        FROM d JOIN dm ON dm.doc = d.doc AND dm.occ = d.occ JOIN (SELECT doc, occ, sum(ht) AS lines_ht, sum(ht * (1 + taux / 100)) AS lines_ttc_v,
+                            count(*) AS n, min(taux) AS rmin, max(taux) AS rmax,
+                            count(taux) = count(*) AS rates_known
+                     FROM lv2 GROUP BY doc, occ) x ON x.doc = d.doc AND x.occ = d.occ""")
     tot = con.execute("""SELECT doc, occ, first_line, total_ht, lines_ht + port FROM dt
                          WHERE total_ht IS NOT NULL AND lines_ht IS NOT NULL
                            AND abs(total_ht - (lines_ht + port)) > 0.01 * n + 1e-6 ORDER BY first_line""").fetchall()
     for doc, occ, line, expected, actual in tot:
         col.add("DOC-TOT", (doc, int(occ)), line=int(line), expected=_fr(expected), actual=_fr(actual),
                 value=f"{_fr(expected)} / {_fr(actual)}")
+    # TTC only (no HT, no VAT total): the lines made TTC with their rates, plus the shipping TTC.
+    tot = con.execute("""SELECT doc, occ, first_line, total_ttc, round(lines_ttc_v + port_ttc_v, 2) FROM dt
+                         WHERE total_ht IS NULL AND total_ttc IS NOT NULL AND rates_known
+                           AND abs(total_ttc - (lines_ttc_v + port_ttc_v)) > 0.01 * (n + 1) + 1e-6
+                         ORDER BY first_line""").fetchall()
+    for doc, occ, line, expected, actual in tot:
+        col.add("DOC-TOT", (doc, int(occ)), line=int(line), expected=f"TTC {_fr(expected)}",
+                actual=f"TTC {_fr(actual)}", value=f"TTC {_fr(expected)} / {_fr(actual)}")
     both, inverted = con.execute("""SELECT count(*), count(*) FILTER (WHERE total_ht > total_ttc) FROM dt
                                     WHERE total_ht IS NOT NULL AND total_ttc IS NOT NULL""").fetchall()[0]
     # Column names are not trusted (domain.md §2): HT above TTC on every document means inverted columns.

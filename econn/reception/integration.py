@@ -28,6 +28,7 @@ from .. import findings, store
 from ..errors import StoreBusyError
 from ..findings import Level
 from ..store.workspace import display_name
+from ..reading.formats import resolve_format
 from .analysis import analyze_file
 from .context import Connector, connector_files, into_import_folder
 from .model import (
@@ -47,7 +48,7 @@ Progress = Callable[[int, int], None]
 _DOCS_SQL = """
     SELECT d.doc AS ext_number, d.occ, d.first_line, d.date AS doc_date, d.tkey,
            CASE WHEN d.societe IS NOT NULL THEN d.societe ELSE trim(concat_ws(' ', d.prenom, upper(d.nom))) END AS name,
-           CAST(coalesce(d.total_ht, t.lines_ht + t.port) AS DOUBLE) AS total_ht,
+           CAST(coalesce(t.total_ht, t.lines_ht + t.port) AS DOUBLE) AS total_ht,
            CAST(coalesce(d.total_ttc, round(t.lines_ttc + t.port * (1 + coalesce(t.rmax, 0) / 100), 2)) AS DOUBLE)
                AS total_ttc,
            mr.gc AS payment_code
@@ -59,13 +60,13 @@ _DOCS_SQL = """
 _LINES_SQL = """
     SELECT v.doc AS ext_number, v.line_no, v.article, v.var AS variant,
            coalesce(v.libelle, v.gc_libelle) AS libelle, v.qte, v.unite_gc AS unite, v.pu AS pu_ht,
-           coalesce(v.remise_pct, 0) AS remise_pct, v.tva_gc AS code_tva, v.taux AS taux_tva
+           v.remise_eff AS remise_pct, v.tva_gc AS code_tva, v.taux AS taux_tva
     FROM lv2_t v JOIN _todo USING (doc, occ) ORDER BY v._line"""
 
 
 def integrate(workspace: str | os.PathLike[str], connector: str, file: str | os.PathLike[str] | None = None, *,
               homonyms: str = "ask", decisions: dict[str, str] | None = None, progress: Progress | None = None,
-              user: str | None = None) -> ReceptionAnalysis:
+              user: str | None = None, source_format: str | None = None) -> ReceptionAnalysis:
     """Analyse then integrate a connector's files (one file, or every pending ``*.csv``).
 
     Args:
@@ -77,6 +78,8 @@ def integrate(workspace: str | os.PathLike[str], connector: str, file: str | os.
         decisions: per tiers key, ``"create"`` or a GC tiers code.
         progress: called with (documents done, documents to integrate) after each committed group.
         user: who ran the reception (history messages).
+        source_format: id of the export format to apply (:mod:`econn.reading.formats`); default the one
+            recognised from each file's headers.
 
     Returns:
         The analysis with statuses updated (``integrated`` + ``gc_number``) and ``renamed_to`` set on
@@ -86,12 +89,14 @@ def integrate(workspace: str | os.PathLike[str], connector: str, file: str | os.
         ReceptionError: unknown connector, file or decision. StoreBusyError: the store stayed locked.
     """
     ws = Path(workspace)
+    if source_format is not None:
+        resolve_format([], "documents", source_format)   # an unknown id fails before any file is touched
     conn, files = connector_files(ws, connector, file)
     files = [into_import_folder(ws, conn, p) for p in files]
     out = ReceptionAnalysis(ws, connector, integrated=True)
     policy = None if homonyms == "ask" else homonyms
     for path in files:
-        fa = analyze_file(ws, conn, path, homonyms=policy, decisions=decisions)
+        fa = analyze_file(ws, conn, path, homonyms=policy, decisions=decisions, source_format=source_format)
         out.files.append(fa)
         try:
             if fa.error is None:

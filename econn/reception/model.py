@@ -49,13 +49,15 @@ class DocumentRecap:
     total_ttc: float | None = None
     payment: str | None = None
     occurrence: int = 1
+    total_ht: float | None = None      # given by the file, else TTC − TVA when the file gives both
+    port_ht: float | None = None       # shipping HT (a TTC shipping converted with the lines' VAT rate)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
         return {"number": self.number, "status": self.status, "gc_number": self.gc_number, "codes": self.codes,
                 "lines": self.lines, "tiers": self.tiers, "name": self.name,
                 "date": self.date.isoformat() if self.date else None, "total_ttc": self.total_ttc,
-                "payment": self.payment}
+                "payment": self.payment, "total_ht": self.total_ht, "port_ht": self.port_ht}
 
 
 @dataclass
@@ -104,6 +106,7 @@ class FileAnalysis:
     sha256: str = ""
     error: str | None = None           # French message when the file could not be analysed at all
     error_code: str = "FIC-ENC"        # the finding code recorded for ``error``
+    format: dict[str, Any] | None = None   # the export format applied: {"id", "label", "score"}
     # Private: the in-memory DuckDB connection holding the typed rows, reused by integration.
     _con: Any = field(default=None, repr=False, compare=False)
 
@@ -139,6 +142,7 @@ class FileAnalysis:
             "file": display_name(self.file),
             "renamed_to": display_name(self.renamed_to) if self.renamed_to else None,
             "error": self.error,
+            "format": self.format,
             "rows": self.rows,
             "counts": self.counts(),
             "documents": [d.to_dict() for d in self.documents],

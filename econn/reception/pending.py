@@ -20,6 +20,7 @@ import pandas as pd
 
 from .. import store
 from ..errors import EconnError, LoaderError
+from ..reading.formats import detect_format
 from ..reading.headers import map_headers, normalize
 from ..reading.loaders import read_csv
 from .. import findings
@@ -58,7 +59,9 @@ def empty_pending() -> pd.DataFrame:
 
 def _field_of_headers(headers: list[str], remembered: dict[str, str | None]) -> dict[str, str]:
     """Canonical field → header of the file, the user's remembered choices applied."""
-    matches = {m.header: m.field for m in map_headers(headers, "documents")}
+    found = detect_format(headers, "documents")   # a shop export's own mapping, as the reception uses it
+    matches = {m.header: m.field for m in map_headers(headers, "documents",
+                                                      source_format=found[0] if found else None)}
     for header in headers:
         if normalize(header) in remembered:
             chosen = remembered[normalize(header)]

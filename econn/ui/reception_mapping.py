@@ -6,6 +6,7 @@ from pathlib import Path
 
 import ipywidgets as w
 
+from ..reading.formats import detect_format
 from ..reading.headers import SYNONYMS, HeaderMatch, map_headers, remember_mapping
 from .common import MessagePanel
 from .format import esc, fr_count, fr_number
@@ -14,6 +15,7 @@ FLOW = "documents"
 IGNORE = ""   # dropdown value of « (ignorer) »: a Dropdown cannot hold None as an option value
 ORIGINS = {
     "memorise": "mémorisée",
+    "format": "format reconnu",
     "exact": "nom exact",
     "synonyme": "synonyme connu",
     "approchant": "orthographe approchante",
@@ -35,6 +37,7 @@ class MappingEditor(w.VBox):
         self.fields: dict[str, w.Dropdown] = {}
         self.options: list[tuple[str, str]] = [("(ignorer)", IGNORE)] + [(f, f) for f in SYNONYMS[flow]]
         self.rows = w.VBox()
+        self.format_note = w.HTML("")
         self.save_button = w.Button(description="Mémoriser la correspondance", icon="save",
                                     layout=w.Layout(width="auto", align_self="flex-start"))
         self.save_button.add_class("econn-save-mapping")
@@ -43,6 +46,7 @@ class MappingEditor(w.VBox):
             w.HTML("<h3>Correspondance des en-têtes</h3><p class=\"econn-muted\">Champ du flux "
                    f"« {esc(flow)} » proposé pour chaque colonne du fichier ; modifiez-le au besoin puis "
                    "mémorisez-le pour ce connecteur.</p>"),
+            self.format_note,
             self.rows,
             self.save_button,
         ]
@@ -51,10 +55,16 @@ class MappingEditor(w.VBox):
         """Forget the current file's headers."""
         self.matches, self.fields, self.connector = [], {}, None
         self.rows.children = ()
+        self.format_note.value = ""
 
     def propose(self, headers: list[str], connector: str) -> None:
-        """Ask :func:`map_headers` for this connector and show its proposals."""
-        self.show(map_headers(headers, self.flow, connector=connector, workspace=self.workspace), connector)
+        """Ask :func:`map_headers` for this connector and show its proposals (a recognised export format's
+        mapping first, as the reception applies it)."""
+        found = detect_format(headers, self.flow)
+        self.format_note.value = (f'<p class="econn-format">Format reconnu : <b>{esc(found[0].label)}</b></p>'
+                                  if found else "")
+        self.show(map_headers(headers, self.flow, connector=connector, workspace=self.workspace,
+                              source_format=found[0] if found else None), connector)
 
     def show(self, matches: list[HeaderMatch], connector: str) -> None:
         """Draw one row per header: the header, a field dropdown, the score and origin."""
