@@ -132,6 +132,15 @@ _SEED: list[tuple[str, Level, str, str, str, tuple[str, ...]]] = [
      "Imposez un format de date (jj/mm/aaaa).", ("fichier",)),
     ("FIC-DUPDOC", E, "Document déjà intégré", "Document {document} déjà intégré ou répété dans le fichier",
      "Utilisez « Réimporter une commande » si c'est voulu.", ("fichier", "document")),
+    ("FIC-SPLIT", E, "Document réparti sur plusieurs fichiers",
+     "Document {document} réparti sur plusieurs fichiers en attente : lignes aussi dans {value}",
+     "Regroupez les lignes du document dans un seul fichier, ou recevez les fichiers ensemble après correction.",
+     ("fichier", "document")),
+    ("FIC-PARTIEL", E, "Document déjà intégré en partie",
+     "Document {document} déjà intégré (n° GC {gc_number}, fichier {bak}) avec {gc_lines} ; ce fichier en apporte "
+     "{new_lines} qui ne sont pas dans la GC",
+     "Regroupez toutes les lignes du document dans un seul fichier, puis utilisez « Réimporter une commande » "
+     "depuis ce fichier.", ("fichier", "document")),
     ("FIC-ORPH", E, "Ligne ou entête orpheline", "Lignes sans entête ou entête sans lignes : {document}",
      "Vérifiez que l'entête et les lignes du document sont exportées ensemble.", ("fichier",)),
     ("FIC-OK", S, "Fichier intégrable", "Le fichier {source} est entièrement intégrable",
