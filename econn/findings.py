@@ -137,8 +137,7 @@ _SEED: list[tuple[str, Level, str, str, str, tuple[str, ...]]] = [
      "Regroupez les lignes du document dans un seul fichier, ou recevez les fichiers ensemble après correction.",
      ("fichier", "document")),
     ("FIC-PARTIEL", E, "Document déjà intégré en partie",
-     "Document {document} déjà intégré (n° GC {gc_number}, fichier {bak}) avec {gc_lines} ; ce fichier en apporte "
-     "{new_lines} qui ne sont pas dans la GC",
+     "Document {document} déjà intégré depuis {subject} avec moins de lignes que ce fichier : {detail}",
      "Regroupez toutes les lignes du document dans un seul fichier, puis utilisez « Réimporter une commande » "
      "depuis ce fichier.", ("fichier", "document")),
     ("FIC-ORPH", E, "Ligne ou entête orpheline", "Lignes sans entête ou entête sans lignes : {document}",

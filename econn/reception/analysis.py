@@ -505,8 +505,9 @@ def _partial_documents(ws: Path, conn: Connector,
         if file_name:   # the earlier file was renamed .bak once complete
             baks = sorted(folder.glob(glob.escape(Path(file_name).stem) + "*.bak"))
             received = baks[0].name if len(baks) == 1 else file_name
-        out[(doc, int(occ))] = {"gc_number": gc_number, "bak": display_name(received),
-                                "gc_lines": _n_lines(int(gc_lines)), "new_lines": _n_lines(int(n))}
+        out[(doc, int(occ))] = {"subject": display_name(received),
+                                "detail": f"{_n_lines(int(gc_lines))} dans la GC (n° {gc_number}), "
+                                          f"{_n_lines(int(n))} de ce fichier pas dans la GC"}
     return out
 
 
