@@ -7,6 +7,7 @@ documents to build the recap records and the findings of the (few) rows that hav
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -27,8 +28,9 @@ from ..store import quote_ident
 from ..store.workspace import display_name, name_problem
 from ..reading.values import type_columns
 from . import tiers as tiers_mod
-from .checks import Collector, LineKeys, check_lines, check_rejects, check_totals
+from .checks import Collector, LineKeys, check_lines, check_rejects, check_split, check_totals
 from .context import Connector, connector_files, fetch_context, install_context
+from .pending import pending_lines
 from .model import BLOCKED, EXISTING, NEW, WAITING, DocumentRecap, FileAnalysis, ReceptionAnalysis
 
 # Header fields: one value per document, taken from its first row that has one (Shopify fills them once).
@@ -175,9 +177,13 @@ def analyze_file(ws: Path, conn: Connector, path: Path, *, homonyms: str | None 
                                            hint=f.hint))
     check_rejects(res, cols, keys_of_line, col, con)
     check_totals(con, col)
+    if only is None:   # a reimport (one document, from a .bak) rewrites what it is given, on purpose
+        check_split(con, col, pending_lines(ws, conn.code, exclude=path),
+                    _text_sql("o.doc_ext_id", sem.strip_prefix.get("doc_ext_id")))
+    partial = _partial_documents(ws, conn, con)
     tiers_by_key = tiers_mod.match_file_tiers(ws, conn, con, col, homonyms=homonyms, decisions=decisions)
     fa.tiers = list(tiers_by_key.values())
-    fa.documents = _recap(con, col, tiers_by_key, only, res.table, res.columns)
+    fa.documents = _recap(con, col, tiers_by_key, only, res.table, res.columns, partial)
     if only is not None:
         fa.findings = [f for f in col.items if f.document in (None, only)]
         fa.tiers = [t for t in fa.tiers if only in t.documents]
@@ -396,7 +402,8 @@ def _suggestion_hints(ws: Path, connector: str, domain: str, values: list[str], 
 
 
 def _recap(con: duckdb.DuckDBPyConnection, col: Collector, tiers_by_key: dict[str, Any], only: str | None,
-           raw_table: str, columns: list[str]) -> list[DocumentRecap]:
+           raw_table: str, columns: list[str],
+           partial: dict[tuple[str, int], dict[str, Any]] | None = None) -> list[DocumentRecap]:
     """One record per document occurrence, with its status (existing > blocked > waiting > new)."""
     rows = con.execute("""
         SELECT d.doc, d.occ, d.lines, d.tkey, d.date, d.total_ttc, mr.gc, g.gc_number,
@@ -417,7 +424,10 @@ def _recap(con: duckdb.DuckDBPyConnection, col: Collector, tiers_by_key: dict[st
                             float(ttc) if ttc is not None else None, pay, occ,
                             round(float(ht), 2) if ht is not None else None,
                             round(float(port), 2) if port is not None else None)
-        if gc_number is not None:
+        if gc_number is not None and partial and key in partial:
+            rec.status, rec.gc_number = BLOCKED, gc_number
+            col.add("FIC-PARTIEL", key, line=rec.lines[0], value=doc, **partial[key])
+        elif gc_number is not None:
             rec.status, rec.gc_number = EXISTING, gc_number
             col.add("FIC-DUPDOC", key, line=rec.lines[0], value=doc,
                     hint=f"Déjà intégré sous le n° GC {gc_number} : utilisez « Réimporter une commande » "
@@ -439,6 +449,65 @@ def _recap(con: duckdb.DuckDBPyConnection, col: Collector, tiers_by_key: dict[st
         if found:
             rec.codes = sorted({f.code for f in found})
         out.append(rec)
+    return out
+
+
+def _n_lines(n: int) -> str:
+    return f"{n} ligne" if n == 1 else f"{n} lignes"
+
+
+def _partial_documents(ws: Path, conn: Connector,
+                       con: duckdb.DuckDBPyConnection) -> dict[tuple[str, int], dict[str, Any]]:
+    """Documents already integrated that this file gives with lines the GC document does not have.
+
+    An order cut in two files whose first half was integrated from an earlier file: its other half is
+    not a plain duplicate (FIC-DUPDOC) but lines missing from the GC (FIC-PARTIEL). A line is matched on
+    (article, variant, quantity), each GC line once. Returns (doc, occ) → the finding's fields.
+    """
+    existing = [r[0] for r in con.execute("SELECT DISTINCT doc FROM d WHERE doc IN "
+                                          "(SELECT ext_number FROM gc_documents)").fetchall()]
+    if not existing:
+        return {}
+    with store.connect(ws, read_only=True) as src:
+        heads = src.execute("""SELECT d.ext_number, d.gc_number, d.file_name, count(l.line_no)
+                               FROM documents d LEFT JOIN document_lines l ON l.document_id = d.id
+                               WHERE d.connector = ? AND list_contains(?, d.ext_number) GROUP BY ALL""",
+                            [conn.code, existing]).fetchall()
+        gl = src.execute("""SELECT d.ext_number AS doc, l.article, coalesce(l.variant, '') AS var,
+                                   round(CAST(l.qte AS DOUBLE), 4) AS q
+                            FROM documents d JOIN document_lines l ON l.document_id = d.id
+                            WHERE d.connector = ? AND list_contains(?, d.ext_number)""",
+                         [conn.code, existing]).df()
+    con.register("_gl_df", gl)
+    try:
+        missing = con.execute("""
+            WITH mine AS (SELECT doc, occ, article, var, round(qte, 4) AS q,
+                                 row_number() OVER (PARTITION BY doc, occ, article, var, round(qte, 4)) AS k
+                          FROM la WHERE list_contains(?, doc)),
+                 theirs AS (SELECT doc, article, var, q, row_number() OVER (PARTITION BY doc, article, var, q) AS k
+                            FROM _gl_df)
+            SELECT m.doc, m.occ, count(*) FROM mine m
+            WHERE NOT EXISTS (SELECT 1 FROM theirs t WHERE t.doc = m.doc AND t.article IS NOT DISTINCT FROM m.article
+                                AND t.var = m.var AND t.q IS NOT DISTINCT FROM m.q AND t.k = m.k)
+            GROUP BY m.doc, m.occ""", [existing]).fetchall()
+    finally:
+        con.unregister("_gl_df")
+    if not missing:
+        return {}
+    from ..store.workspace import connector_dir   # noqa: PLC0415 (as context.into_import_folder)
+
+    folder = connector_dir(ws, conn.import_dir, conn.code, "import")
+    out = {}
+    info = {h[0]: h[1:] for h in heads}
+    for doc, occ, n in missing:
+        gc_number, file_name, gc_lines = info[doc]
+        received = file_name or "inconnu"
+        if file_name:   # the earlier file was renamed .bak once complete
+            baks = sorted(folder.glob(glob.escape(Path(file_name).stem) + "*.bak"))
+            received = baks[0].name if len(baks) == 1 else file_name
+        out[(doc, int(occ))] = {"subject": display_name(received),
+                                "detail": f"{_n_lines(int(gc_lines))} dans la GC (n° {gc_number}), "
+                                          f"{_n_lines(int(n))} de ce fichier pas dans la GC"}
     return out
 
 

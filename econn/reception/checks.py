@@ -201,3 +201,51 @@ def check_totals(con: duckdb.DuckDBPyConnection, col: Collector) -> None:
             value = f"TTC/HT = {ttc / ht:.4f}".replace(".", ",") + " : aucun taux des lignes ne correspond"
             hint = findings.CATALOGUE["DOC-HTTTC"].hint
         col.add("DOC-HTTTC", (doc, int(occ)), line=int(line), value=value, hint=hint)
+
+
+def _lines_fr(lines: list[int]) -> str:
+    return ("ligne " if len(lines) == 1 else "lignes ") + ", ".join(str(n) for n in lines)
+
+
+def check_split(con: duckdb.DuckDBPyConnection, col: Collector, others: Any, doc_sql: str) -> None:
+    """FIC-SPLIT: a document whose number is also in another pending file of the connector, with other lines.
+
+    Such a document is blocked in every file holding a part of it: integrated from one file, the rest
+    would be refused later as « déjà intégré » and never reach the GC. The same lines in another file
+    (a file downloaded twice) are a repeat, not a split: the first file integrates them and the other one
+    finds them « déjà intégré ». A document already in the GC is left to :func:`partial_lines`.
+
+    Args:
+        others: rows of the connector's other pending files (:func:`econn.reception.pending.pending_lines`).
+        doc_sql: SQL expression of the document number over ``o.doc_ext_id`` (trimmed, format prefix removed).
+    """
+    if others is None or others.empty:
+        return
+    con.register("_others_df", others[["source", "line", "doc_ext_id", "sku", "declinaison", "qte"]])
+    try:
+        con.execute(f"""
+            CREATE OR REPLACE TABLE ot AS
+            SELECT o.source, CAST(o.line AS BIGINT) AS line, {doc_sql} AS doc,
+                   concat_ws(chr(31), coalesce(trim(o.sku), ''), coalesce(trim(o.declinaison), ''),
+                             coalesce(trim(o.qte), '')) AS fp_line
+            FROM _others_df o""")
+    finally:
+        con.unregister("_others_df")
+    rows = con.execute("""
+        WITH mine AS (SELECT doc, occ, min(_line) AS first_line, string_agg(fp_line, chr(30) ORDER BY fp_line) AS fp
+                      FROM (SELECT doc, occ, _line, concat_ws(chr(31), coalesce(sku, ''), var,
+                                                              coalesce(trim(qte_raw), '')) AS fp_line
+                            FROM l WHERE doc NOT IN (SELECT ext_number FROM gc_documents))
+                      GROUP BY doc, occ),
+             theirs AS (SELECT source, doc, list(line ORDER BY line) AS lines,
+                               string_agg(fp_line, chr(30) ORDER BY fp_line) AS fp
+                        FROM ot WHERE doc IN (SELECT doc FROM mine) GROUP BY source, doc)
+        SELECT m.doc, m.occ, m.first_line, list((t.source, t.lines) ORDER BY t.source)
+        FROM mine m JOIN theirs t ON t.doc = m.doc WHERE t.fp <> m.fp
+        GROUP BY m.doc, m.occ, m.first_line ORDER BY m.first_line""").fetchall()
+    for doc, occ, line, where in rows:
+        shown = ", ".join(f"{w['source'] if isinstance(w, dict) else w[0]} "
+                          f"({_lines_fr(w['lines'] if isinstance(w, dict) else w[1])})" for w in where)
+        col.add("FIC-SPLIT", (doc, int(occ)), line=int(line), value=shown,
+                others=[(w["source"], list(w["lines"])) if isinstance(w, dict) else (w[0], list(w[1]))
+                        for w in where])

@@ -446,7 +446,7 @@ def reimport(workspace: str | os.PathLike[str], connector: str, bak_file: str | 
             raise ReceptionError(f"document {document_number} not in {path}",
                                  f"Document {document_number} absent du fichier {path.name}.")
         blockers = sorted({f.code for f in fa.findings if f.document == document_number
-                           and f.level == Level.ERREUR and f.code != "FIC-DUPDOC"})
+                           and f.level == Level.ERREUR and f.code not in ("FIC-DUPDOC", "FIC-PARTIEL")})
         with store.connect(ws, read_only=True) as src:
             row = store.first(src.execute("SELECT id, tiers_code FROM documents WHERE connector = ? AND "
                                           "ext_number = ?", [conn.code, document_number]))
@@ -463,8 +463,8 @@ def reimport(workspace: str | os.PathLike[str], connector: str, bak_file: str | 
         tiers = {x.external_code: x for x in fa.tiers}
         res = _write(ws, conn, fa, docs, lines, tiers, {}, replace=row[0] if row else None, user=user)
         doc.status, doc.gc_number = res[document_number][0], res[document_number][1]
-        doc.codes = [c for c in doc.codes if c != "FIC-DUPDOC"]
-        fa.findings = [f for f in fa.findings if f.code not in ("FIC-DUPDOC", "FIC-OK")]
+        doc.codes = [c for c in doc.codes if c not in ("FIC-DUPDOC", "FIC-PARTIEL")]
+        fa.findings = [f for f in fa.findings if f.code not in ("FIC-DUPDOC", "FIC-PARTIEL", "FIC-OK")]
         return out
     finally:
         if fa._con is not None:

@@ -97,12 +97,14 @@ def _read_file(connector: str, path: Path, remembered: dict[str, str | None]) ->
     return df
 
 
-def pending_lines(workspace: str | os.PathLike[str], connector: str | None = None) -> pd.DataFrame:
+def pending_lines(workspace: str | os.PathLike[str], connector: str | None = None, *,
+                  exclude: Path | None = None) -> pd.DataFrame:
     """Every row of the connectors' pending files, with canonical column names (all text).
 
     Args:
         workspace: the workspace folder.
         connector: one connector code, or None for all of them.
+        exclude: a file to leave out (the one a reception is analysing: its rows are already loaded).
 
     Returns:
         A DataFrame with ``connector, source`` (file name), ``line`` (physical line) and the
@@ -115,12 +117,15 @@ def pending_lines(workspace: str | os.PathLike[str], connector: str | None = Non
                             [connector, connector]).fetchall()
         memo = con.execute("SELECT connector, header, field FROM header_mappings WHERE flow = 'documents'").fetchall()
     frames, unreadable = [], []
+    skip = exclude.resolve() if exclude is not None else None
     for code, import_dir in conns:
         remembered = {normalize(h): f for c, h, f in memo if c == code}
         for path, problem in refused_files(ws, import_dir, code):   # a name DuckDB cannot hold, a link outside
             shown = display_name(path.name)
             unreadable.append((shown, findings.make(problem, source=shown, value=shown).message))
         for path in pending_files(ws, import_dir, code):
+            if skip is not None and path.resolve() == skip:
+                continue
             try:
                 frames.append(_read_file(code, path, remembered))
             except UnreadablePendingFile as exc:
