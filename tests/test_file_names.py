@@ -92,6 +92,16 @@ def test_a_symlink_leaving_the_import_folder_is_refused(demo_workspace: Path, tm
     assert outside.exists() and (ws / IMPORT / "lien.csv").is_symlink()
 
 
+def test_a_symlink_leaving_the_folder_given_by_name_is_not_copied_in(demo_workspace: Path, tmp_path: Path) -> None:
+    ws = demo_workspace
+    outside = tmp_path / "secret.csv"
+    shutil.copy(_clean_file(ws), outside)
+    (ws / IMPORT / "lien.csv").symlink_to(outside)
+    res = integrate(ws, "CSV", "lien.csv", homonyms="create")
+    assert [x.code for x in res.files[0].findings] == ["FIC-LIEN"] and res.files[0].renamed_to is None
+    assert sorted(p.name for p in (ws / IMPORT).iterdir() if p.name.startswith("lien")) == ["lien.csv"]
+
+
 def test_a_symlink_inside_the_import_folder_is_read(demo_workspace: Path) -> None:
     ws = demo_workspace
     (ws / IMPORT / "zz_lien.csv").symlink_to(_clean_file(ws).name)  # relative, stays in the folder

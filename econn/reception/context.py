@@ -120,7 +120,7 @@ def connector_files(workspace: Path, connector: str,
         p = cand if cand.exists() else p
     if not p.is_file():
         raise ReceptionError(f"file {file} not found", f"Fichier introuvable : {file}")
-    return conn, [p.resolve()]
+    return conn, [Path(os.path.abspath(p))]    # a link keeps its own name and place (not resolved)
 
 
 def into_import_folder(workspace: Path, conn: Connector, path: Path) -> Path:
@@ -134,7 +134,9 @@ def into_import_folder(workspace: Path, conn: Connector, path: Path) -> Path:
     from ..store.workspace import connector_dir
 
     folder = connector_dir(workspace, conn.import_dir, conn.code, "import").resolve()
-    if path.resolve().parent == folder:
+    # The folder the name stands in, not where a link points: a link in the import folder stays there, to
+    # be refused as such (FIC-LIEN) when it leaves the folder, never copied in as a plain file.
+    if Path(os.path.abspath(path)).parent.resolve() == folder:
         return path
     folder.mkdir(parents=True, exist_ok=True)
     target, n = folder / path.name, 1
