@@ -1,23 +1,32 @@
 # Two commands do all set-up on a fresh machine: `make run` and `make test`.
 PYTHON ?= python3
-VENV := .venv
+## LOWEST=1: the targets below work in .venv-min instead, where each direct dependency is pinned to the lowest
+## version its range in pyproject.toml allows (tools/min_constraints.py); `make test-min` is `make test LOWEST=1`.
+LOWEST ?=
+VENV := $(if $(LOWEST),.venv-min,.venv)
 BIN := $(VENV)/bin
+CONSTRAINTS := $(if $(LOWEST),$(VENV)/constraints.txt)
+PIP_INSTALL = $(BIN)/python -m pip install --quiet $(if $(CONSTRAINTS),-c $(CONSTRAINTS))
 PORT ?= 8866
 WORKSPACE ?= data/demo
 export ECONN_WORKSPACE ?= $(abspath $(WORKSPACE))
 
-.PHONY: run test test-under-load install install-test browser demo reset screenshots bench soak docs clean
+.PHONY: run test test-min test-under-load install install-test browser demo reset screenshots bench soak docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+$(VENV)/constraints.txt: pyproject.toml tools/min_constraints.py | $(BIN)/python
+	$(BIN)/python tools/min_constraints.py test > $@.tmp
+	mv $@.tmp $@
+
+$(VENV)/.installed: pyproject.toml $(CONSTRAINTS) | $(BIN)/python
+	$(PIP_INSTALL) -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+$(VENV)/.installed-test: pyproject.toml $(CONSTRAINTS) | $(BIN)/python
+	$(PIP_INSTALL) -e ".[test]"
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed
@@ -46,6 +55,10 @@ browser:
 ## The whole suite: unit tests, notebooks executed by nbval, browser tests of the served dashboards.
 test: $(VENV)/.installed-test browser
 	$(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env -p no:cacheprovider
+
+## The same suite on the lowest versions the dependency ranges allow (in .venv-min, see LOWEST above).
+test-min:
+	$(MAKE) test LOWEST=1
 
 ROUNDS ?= 3
 ## The browser tests, ROUNDS times in a row, with two CPU-bound processes beside them: a test that waits
@@ -80,4 +93,4 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) data/demo benchmarks/out
+	rm -rf .venv .venv-min data/demo benchmarks/out

@@ -137,13 +137,15 @@ def _match(con: duckdb.DuckDBPyConnection, connector: str, records: pd.DataFrame
     and the others on the candidate GC tiers only (see ``_PREFILTER``)."""
     from ..mappings.tiers import CREATE, MATCH, STRONG_KEYS, match_tiers_con
 
-    numbered = records.assign(i=range(len(records)))
-    con.register("_rec_df", numbered.astype(object).where(numbered.notna(), None))
+    # Text columns as pandas' string dtype: DuckDB reads them as VARCHAR whatever they hold. An object column
+    # of None only (no record with a forced GC code) is INTEGER to DuckDB 1.4, and `g.code IN (…)` fails.
+    text = records.astype("string")
+    con.register("_rec_df", text.assign(i=range(len(records))))
     try:
         by_code = {int(i): (code, forced) for i, code, forced in con.execute(_BY_CODE).fetchall()}
         rest = records.iloc[[i for i in range(len(records)) if i not in by_code]]
         con.unregister("_rec_df")
-        con.register("_rec_df", rest.astype(object).where(rest.notna(), None))
+        con.register("_rec_df", text.loc[rest.index])
         con.execute(_PREFILTER)
     finally:
         con.unregister("_rec_df")
