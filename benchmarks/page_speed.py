@@ -3,7 +3,7 @@
 Usage: python benchmarks/page_speed.py [--repeat 3] [--pause 3] [--warmup 1] [--workspace data/demo]
                                        [--pages 00_accueil.ipynb,01_reception.ipynb]
                                        [--cold] [--browser-cache] [--out FILE.json]
-       python benchmarks/page_speed.py --just-started 5 [--pages 00_accueil.ipynb,01_reception.ipynb]
+       python benchmarks/page_speed.py --just-started 5 [--browser-cache] [--pages 00_accueil.ipynb,01_reception.ipynb]
 
 Voilà is started the way the browser tests start it (tests/browser/conftest.py): the repository's
 voila.json, ``voila notebooks/ --Voila.ip=127.0.0.1`` on a free port, against a private copy of the
@@ -21,7 +21,8 @@ load got a preheated kernel is read from Voilà's log (« Using pre-heated kerne
 
 ``--just-started N``: the first page asked right after start-up, as after ``make run``. For each page, N
 times: a new Voilà on a fresh copy of the workspace, and the page opened as soon as the server answers (its
-kernel pools still filling), in a browser already running; then the server is stopped.
+kernel pools still filling), in a browser already running; then the server is stopped. With
+``--browser-cache``, that browser has opened each page once before (on another server), as a returning user's.
 
 Prints a table (page, kernel, loads, median, min, max) and writes benchmarks/out/page_speed.json (or
 ``--out``). The browser tests record their own figures under load (benchmarks/out/page_times.json); these
@@ -217,14 +218,32 @@ def measure_just_started(args: argparse.Namespace) -> dict[str, object]:
     load_before = os.getloadavg()
     times: dict[str, list[float]] = {p: [] for p in pages}
     kinds: dict[str, list[str]] = {p: [] for p in pages}
+    options = {"viewport": {"width": 1360, "height": 900}, "locale": "fr-FR"}
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        # --browser-cache: the browser of a user who has opened the pages before (a trainer restarting econn
+        # in the morning): one profile on disk, each page loaded once first, on a server of its own.
+        profile = tempfile.mkdtemp(prefix="econn-browser-profile-") if args.browser_cache else None
+        if profile:
+            shared = p.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                                          headless=True, **options)
+            server = Voila(Path(args.workspace))
+            try:
+                for nb in pages:
+                    page = shared.new_page()
+                    page.goto(f"{server.url}/voila/render/{nb}", timeout=args.timeout * 1000)
+                    page.wait_for_selector(READY[nb], state="visible", timeout=args.timeout * 1000)
+                    page.close()
+            finally:
+                server.stop()
+        else:
+            shared = None
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
             for start in range(1, args.just_started + 1):
                 for nb in pages:
                     wait_for_quiet_cpu(limit=args.quiet_wait)
-                    context = browser.new_context(viewport={"width": 1360, "height": 900}, locale="fr-FR")
-                    server = Voila(Path(args.workspace), wait_for_pools=False)
+                    context = shared or browser.new_context(**options)
+                    server = Voila(Path(args.workspace), extra=args.voila_arg, wait_for_pools=False)
                     try:
                         page = context.new_page()
                         ms = args.timeout * 1000
@@ -234,19 +253,21 @@ def measure_just_started(args: argparse.Namespace) -> dict[str, object]:
                         seconds = time.monotonic() - t0
                         kinds[nb].append("preheated" if server.count(USED, nb) else "cold")
                     finally:
-                        context.close()
+                        page.close() if shared else context.close()
                         server.stop()
                     times[nb].append(round(seconds, 3))
                     print(f"start {start}  {nb:<24} {kinds[nb][-1]:<9} {seconds:6.2f} s", flush=True)
         finally:
-            browser.close()
+            (shared or browser).close()
+            if profile:
+                shutil.rmtree(profile, ignore_errors=True)
     rows = {nb: {"kernel": "/".join(sorted(set(kinds[nb]))), "loads": len(t), "times": t,
                  "median": round(statistics.median(t), 3), "min": min(t), "max": max(t)}
             for nb, t in times.items()}
     return {"date": dt.datetime.now().isoformat(timespec="seconds"), "cpus": os.cpu_count(),
             "load_average_before": [round(x, 2) for x in load_before],
             "load_average_after": [round(x, 2) for x in os.getloadavg()],
-            "just_started": args.just_started, "pages": rows}
+            "just_started": args.just_started, "browser_cache": args.browser_cache, "pages": rows}
 
 
 def main() -> int:
@@ -268,6 +289,9 @@ def main() -> int:
                          "which run on a busy machine, use less)")
     ap.add_argument("--just-started", type=int, default=0, metavar="N",
                     help="N fresh servers per page, each page asked as soon as its server answers")
+    ap.add_argument("--voila-arg", action="append", default=[], metavar="ARG",
+                    help="extra Voilà command-line option, e.g. --voila-arg=--HandoverKernelManager."
+                         "pool_start_concurrency=7 (repeatable; --just-started only)")
     ap.add_argument("--out", default="",
                     help="JSON file to write (default benchmarks/out/page_speed[_cold][_cache].json)")
     args = ap.parse_args()

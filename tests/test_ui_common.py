@@ -445,15 +445,35 @@ def test_preheated_page_opened_while_the_store_is_busy_shows_the_asked_connector
 
 def test_preheated_page_loads_even_if_voila_never_sends_the_request_info(
         demo_workspace: Path, kernel_loop: asyncio.AbstractEventLoop, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Voilà's helper raises on an unexpected socket error: the page must not stay empty for ever."""
+    """The request's socket fails (connection reset): the page must not stay empty for ever."""
     monkeypatch.setattr(common, "_REQUEST", threading.Event())
     monkeypatch.setenv("VOILA_PREHEAT", "True")
-    import voila.utils
 
-    def broken(url: str | None = None) -> None:
+    def broken(open_timeout: float = 5.0) -> bool:
         raise OSError("connection reset by peer")
 
-    monkeypatch.setattr(voila.utils, "wait_for_request", broken)
+    monkeypatch.setattr(common, "wait_for_voila_request", broken)
     page = HomePage(demo_workspace)
     assert page.loaded.wait(20)
     assert "CSV" in page.table.value and page.connector.value == ""
+
+
+def test_a_dashboard_kernel_imports_neither_voila_nor_pandas_to_show_the_home_page() -> None:
+    """Importing Voilà costs a kernel 2.5 s of CPU (its server, its event schemas' grammar), pandas 0.5 s:
+    right after start-up, on the path of the first page. The home page needs neither."""
+    code = ("import sys; import econn.ui.home, econn.ui.common; "
+            "print(sorted(m for m in ('voila', 'jupyter_server', 'pandas', 'numpy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_the_request_socket_address_is_the_one_voila_builds(monkeypatch: pytest.MonkeyPatch) -> None:
+    from voila.utils import ENV_VARIABLE
+
+    from econn.ui.voila_request import KERNEL_ID, PREHEAT, query_url
+
+    assert (PREHEAT, KERNEL_ID) == (ENV_VARIABLE.VOILA_PREHEAT.value, ENV_VARIABLE.VOILA_KERNEL_ID.value)
+    env = {"VOILA_APP_IP": "127.0.0.1", "VOILA_APP_PORT": "8870", "VOILA_SERVER_URL": "/base/",
+           "VOILA_KERNEL_ID": "abc"}
+    assert query_url(env) == "ws://127.0.0.1:8870/base/voila/query/abc"
+    assert query_url({**env, "VOILA_WS_BASE_URL": "/ws/"}) == "ws://127.0.0.1:8870/ws/voila/query/abc"

@@ -32,6 +32,7 @@ from ..config.connectors import ConnectorSettings, list_connectors
 from ..errors import EconnError
 from ..store.workspace import repo_root, resolve_workspace
 from .format import esc
+from .voila_request import wait_for_voila_request
 
 log = logging.getLogger(__name__)
 
@@ -113,9 +114,7 @@ def wait_for_page_request() -> None:
     with _REQUEST_LOCK:
         if _REQUEST.is_set():
             return
-        from voila.utils import wait_for_request  # only inside Voilà
-
-        wait_for_request()   # sets QUERY_STRING and the other request variables in os.environ
+        wait_for_voila_request()   # sets QUERY_STRING and the other request variables in os.environ
         _REQUEST.set()
 
 

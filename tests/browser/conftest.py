@@ -73,7 +73,9 @@ def start_voila(workspace: Path, *extra_args: str, lock_timeout: int = 60, wait_
     port = _free_port()
     log = workspace.parent / "voila.log"
     env = voila_env(ROOT, workspace, dict(os.environ, ECONN_LOCK_TIMEOUT=str(lock_timeout)))
-    cmd = [*voila_command(ROOT, port), *extra_args]
+    # A caller that waits for every pool opens no page before: nothing to hold the pools for at start-up.
+    hold = ["--HandoverKernelManager.fill_after_start=0"] if wait_for_pools else []
+    cmd = [*voila_command(ROOT, port), *hold, *extra_args]
     with log.open("wb") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
                                 start_new_session=True)

@@ -1,6 +1,6 @@
-"""Right after start-up: the pools fill one kernel at a time, home first, and a page asked meanwhile gets a
-preheated kernel of its own at once (``econn.server.startup``) — not an extra cold kernel behind seven
-starting ones. Time figures of a just-started server: ``benchmarks/page_speed.py --just-started 5``."""
+"""Right after start-up: home's kernel starts alone, a page asked meanwhile gets a preheated kernel of its own
+at once (``econn.server.startup``) — not an extra cold kernel behind seven starting ones — and the other
+pools wait until that page's browser has connected. Time figures of a just-started server: ``benchmarks/page_speed.py --just-started 5``."""
 
 from __future__ import annotations
 
@@ -45,6 +45,12 @@ def test_first_page_after_start_up_gets_a_preheated_kernel(first: str, browser: 
         assert turns and Path(turns[0]).name == "00_accueil.ipynb", turns
         if first != "00_accueil.ipynb":
             assert f"Kernel pool of {first}: started ahead of the queue" in log, log[-3000:]
+        # No other pool started before the page's browser had connected to its kernel.
+        kernel = re.search(rf"Using pre-heated kernel: (\S+) for {re.escape(first)}", log).group(1)
+        connected = log.index(f"Connecting to kernel {kernel}")
+        others = [m.start() for m in TURN.finditer(log)
+                  if Path(m.group(1)).name not in ("00_accueil.ipynb", first)]
+        assert all(at > connected for at in others), log[-3000:]
     finally:
         context.close()  # type: ignore[attr-defined]
         stop_process_group(server.proc)
