@@ -16,10 +16,11 @@ from .. import store
 from ..errors import HeaderMapError
 from .headers import check_field, check_flow, map_headers, normalize
 
-__all__ = ["list_choices", "reset_choices", "set_choices"]
+__all__ = ["check_connector", "list_choices", "reset_choices", "set_choices"]
 
 
-def _check_connector(con: Any, connector: str) -> None:
+def check_connector(con: Any, connector: str) -> None:
+    """Raise :class:`HeaderMapError` (French message listing the connectors) for an unknown connector."""
     if store.first(con.execute("SELECT 1 FROM connectors WHERE code = ?", [connector])) is None:
         known = [r[0] for r in con.execute("SELECT code FROM connectors ORDER BY code").fetchall()]
         raise HeaderMapError(f"unknown connector {connector!r}",
@@ -39,7 +40,7 @@ def list_choices(workspace: str | os.PathLike[str], connector: str, flow: str) -
     """
     check_flow(flow)
     with store.connect(workspace, read_only=True) as con:
-        _check_connector(con, connector)
+        check_connector(con, connector)
         rows = con.execute("SELECT header, field, updated_at FROM header_mappings WHERE connector = ? AND flow = ? "
                            "ORDER BY lower(header), header", [connector, flow]).fetchall()
     out = []
@@ -67,7 +68,7 @@ def set_choices(workspace: str | os.PathLike[str], connector: str, flow: str,
         if not header.strip():
             raise HeaderMapError("empty header", "Nom de colonne vide.")
     with store.transaction(workspace) as con:
-        _check_connector(con, connector)
+        check_connector(con, connector)
         stored = [h for (h,) in con.execute("SELECT header FROM header_mappings WHERE connector = ? AND flow = ?",
                                             [connector, flow]).fetchall()]
         written = []
@@ -96,7 +97,7 @@ def reset_choices(workspace: str | os.PathLike[str], connector: str, flow: str,
     """
     check_flow(flow)
     with store.transaction(workspace) as con:
-        _check_connector(con, connector)
+        check_connector(con, connector)
         stored = [h for (h,) in con.execute("SELECT header FROM header_mappings WHERE connector = ? AND flow = ? "
                                             "ORDER BY header", [connector, flow]).fetchall()]
         if headers is None:

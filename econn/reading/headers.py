@@ -39,12 +39,16 @@ if TYPE_CHECKING:
 
     from .formats import SourceFormat
 
-__all__ = ["ALL_FLOWS", "FLOWS", "FUZZY_CUTOFF", "NOT_FIELDS", "ORIGINS", "SYNONYMS", "HeaderMatch", "check_field",
+__all__ = ["ALL_FLOWS", "FLOWS", "FUZZY_CUTOFF", "NOT_FIELDS", "ORIGINS", "ORIGIN_LABELS", "SYNONYMS", "HeaderMatch", "check_field",
            "check_flow", "check_map_headers", "map_headers", "normalize", "parse_map", "remember_mapping",
            "remembered_choices"]
 
 FUZZY_CUTOFF = 85.0
 ORIGINS = ("option", "memorise", "format", "exact", "synonyme", "approchant", "aucun")
+# How each origin is said to a user.
+ORIGIN_LABELS = {"option": "imposée (--map)", "memorise": "mémorisée", "format": "format reconnu",
+                 "exact": "nom exact", "synonyme": "synonyme connu", "approchant": "orthographe approchante",
+                 "aucun": "aucune proposition"}
 _ORIGIN_RANK = {o: len(ORIGINS) - 1 - i for i, o in enumerate(ORIGINS)}
 
 

@@ -211,13 +211,12 @@ def _map_columns(kind: str, df: pd.DataFrame, path: Path, source_format: str | N
 
 def _remembered(workspace: str | os.PathLike[str], connector: str, flow: str) -> dict[str, str | None]:
     """The connector's remembered header choices for ``flow`` (the connector must exist)."""
-    from ..errors import HeaderMapError
+    from .header_choices import check_connector
     from .headers import remembered_choices
 
     store.init_store(workspace)
     with store.connect(workspace, read_only=True) as con:
-        if store.first(con.execute("SELECT 1 FROM connectors WHERE code = ?", [connector])) is None:
-            raise HeaderMapError(f"unknown connector {connector!r}", f"Connecteur inconnu « {connector} ».")
+        check_connector(con, connector)
         return remembered_choices(con, connector, flow)
 
 
