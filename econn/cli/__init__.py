@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "econn.cli.workspace_cmds",
     "econn.cli.preview_cmds",
     "econn.cli.mappings_cmds",
+    "econn.cli.headers_cmds",
     "econn.cli.receive_cmds",
     "econn.cli.connectors_cmds",
     "econn.cli.send_cmds",
