@@ -39,9 +39,9 @@ if TYPE_CHECKING:
 
     from .formats import SourceFormat
 
-__all__ = ["ALL_FLOWS", "FLOWS", "FUZZY_CUTOFF", "NOT_FIELDS", "ORIGINS", "ORIGIN_LABELS", "SYNONYMS", "HeaderMatch", "check_field",
-           "check_flow", "check_map_headers", "map_headers", "normalize", "parse_map", "remember_mapping",
-           "remembered_choices"]
+__all__ = ["ALL_FLOWS", "FLOWS", "FUZZY_CUTOFF", "NOT_FIELDS", "ORIGINS", "ORIGIN_LABELS", "SYNONYMS",
+           "HeaderMatch", "check_field", "check_flow", "check_map_headers", "map_headers", "normalize", "parse_map",
+           "remember_mapping", "remembered_choices"]
 
 FUZZY_CUTOFF = 85.0
 ORIGINS = ("option", "memorise", "format", "exact", "synonyme", "approchant", "aucun")
@@ -159,8 +159,8 @@ def _registry_names(flow: str) -> tuple[dict[str, str], frozenset[str]]:
             elif fld in sem.inverted:
                 fld = INVERSE.get(fld, fld)
             seen.setdefault(n, set()).add(fld)
-    names = {n: next(iter(fs)) for n, fs in seen.items() if len(fs) == 1 and None not in fs}
-    return names, frozenset(n for n, fs in seen.items() if fs == {None})   # type: ignore[misc]
+    names = {n: f for n, fs in seen.items() if len(fs) == 1 for f in fs if f is not None}
+    return names, frozenset(n for n, fs in seen.items() if fs == {None})
 
 
 @functools.cache

@@ -14,6 +14,7 @@ import io
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -178,7 +179,7 @@ def _map_columns(kind: str, df: pd.DataFrame, path: Path, source_format: str | N
         check_map_headers(overrides, headers, path.name)
     matches = map_headers(headers, kind, remembered=remembered or {}, source_format=fmt, overrides=overrides,
                           fields=loadable_fields(kind))
-    mapping: dict[object, str] = {}
+    mapping: dict[Any, str] = {}
     ignored: list[str] = []
     notes: list[str] = []
     inverted: set[str] = set()
