@@ -31,6 +31,9 @@ class Semantics:
         country_names: canonical fields holding a country *name* (« France »), to turn into an ISO code.
         detect_ht_orders: ``prices`` and ``shipping`` say TTC, but an order whose total is subtotal + shipping +
             taxes (``sous_total``) comes from a shop in HT prices and is read HT (Shopify writes no mode).
+        optional_trailing: the last headers, which the export's rows may leave out (PrestaShop writes
+            « Position » in the header of its products export, a value only when the list is filtered by
+            category): a file whose rows have that many values fewer is read without them.
         notes: what else a reader must know (French, shown in the docs).
     """
 
@@ -47,6 +50,7 @@ class Semantics:
     price_ttc_flag: str | None = None
     country_names: tuple[str, ...] = ()
     detect_ht_orders: bool = False
+    optional_trailing: tuple[str, ...] = ()
     notes: str = ""
 
 
