@@ -175,7 +175,7 @@ def analyze_file(ws: Path, conn: Connector, path: Path, *, homonyms: str | None 
         if not docs:
             col.items.append(findings.make(f.code, source=path.name, line=f.line, column=cols[fld], value=f.value,
                                            hint=f.hint))
-    check_rejects(res, cols, keys_of_line, col, con)
+    check_rejects(res, cols, keys_of_line, col, con, sem.strip_prefix.get("doc_ext_id"))
     check_totals(con, col)
     if only is None:   # a reimport (one document, from a .bak) rewrites what it is given, on purpose
         check_split(con, col, pending_lines(ws, conn.code, exclude=path),

@@ -57,17 +57,20 @@ def empty_pending() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in PENDING_COLUMNS})
 
 
-def _field_of_headers(headers: list[str], remembered: dict[str, str | None]) -> dict[str, str]:
-    """Canonical field → header of the file, the user's remembered choices applied."""
+def _field_of_headers(headers: list[str],
+                      remembered: dict[str, str | None]) -> tuple[dict[str, str], dict[str, str]]:
+    """Canonical field → header of the file, the user's remembered choices applied; and field → the prefix
+    its recognised export format writes before its values (Shopify's « # » and « ' »)."""
     found = detect_format(headers, "documents")   # a shop export's own mapping, as the reception uses it
-    matches = {m.header: m.field for m in map_headers(headers, "documents",
-                                                      source_format=found[0] if found else None)}
+    fmt = found[0] if found else None
+    matches = {m.header: m.field for m in map_headers(headers, "documents", source_format=fmt)}
     for header in headers:
         if normalize(header) in remembered:
             chosen = remembered[normalize(header)]
             matches = {h: (None if f == chosen and h != header else f) for h, f in matches.items()}
             matches[header] = chosen
-    return {f: h for h, f in matches.items() if f in PENDING_FIELDS}
+    prefixes = fmt.semantics.strip_prefix if fmt is not None else {}
+    return {f: h for h, f in matches.items() if f in PENDING_FIELDS}, prefixes
 
 
 def _read_file(connector: str, path: Path, remembered: dict[str, str | None]) -> pd.DataFrame:
@@ -82,13 +85,16 @@ def _read_file(connector: str, path: Path, remembered: dict[str, str | None]) ->
     except LoaderError as exc:
         raise UnreadablePendingFile(str(exc), exc.message_fr) from exc
     try:
-        picked = _field_of_headers(list(res.columns), remembered)
+        picked, prefixes = _field_of_headers(list(res.columns), remembered)
+        # Values stay raw text, but for the prefix the format writes (stripped as the reception does).
         cols = ", ".join(
-            f"{store.quote_ident(picked[f])} AS {f}" if f in picked else f"NULL::VARCHAR AS {f}"
+            (f"trim(ltrim(trim({store.quote_ident(picked[f])}), ?)) AS {f}" if f in prefixes
+             else f"{store.quote_ident(picked[f])} AS {f}") if f in picked else f"NULL::VARCHAR AS {f}"
             for f in PENDING_FIELDS)
+        params = [prefixes[f] for f in PENDING_FIELDS if f in picked and f in prefixes]
         df = res.con.execute(f"SELECT ? AS connector, ? AS source, _line AS line, {cols} "
                              f"FROM {store.quote_ident(res.table)} ORDER BY _line",
-                             [connector, path.name]).df()
+                             [connector, path.name, *params]).df()
     finally:
         res.con.close()
     _cache[key] = df

@@ -1,0 +1,64 @@
+"""Reception of the registered orders formats (econn.reading.formats) on a copy of the demo workspace.
+
+Every format with document lines is analysed and integrated from its fixture (tests/fixtures/formats/, real
+column order): named documents get the right HT and TTC totals and shipping, their customers the right
+prénom, nom and postcode. The orders exports without lines are recognised and blocked whole. Shopify's
+prefixes never reach a document key, and an order split across two pending files is never integrated with
+part of its lines.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from econn import store
+from econn.mappings import correspondences
+from econn.reception import analyze, integrate
+from econn.reception.pending import clear_cache, pending_lines
+
+FIX = Path(__file__).parent / "fixtures" / "formats"
+
+
+def _imports(ws: Path) -> Path:
+    return ws / "connecteurs" / "CSV" / "import"
+
+
+def _shopify_lines() -> list[str]:
+    return (FIX / "shopify-orders.csv").read_text(encoding="utf-8").split("\n")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Shopify's « # » before the order name, « ' » before zips
+
+def test_shopify_rejected_line_blocks_its_own_order_only(demo_workspace: Path, tmp_path: Path) -> None:
+    """A rejected row of #1043 is attributed to 1043 from its own « Name », not to its neighbours."""
+    lines = _shopify_lines()
+    assert lines[6].startswith("#1043,")
+    lines[6] += ",EXTRA"   # one value too many: the loader rejects the row
+    f = tmp_path / "shopify-rejet.csv"
+    f.write_text("\n".join(lines), encoding="utf-8")
+    res = analyze(demo_workspace, "CSV", f)
+    try:
+        fa = res.files[0]
+        rejected = [(x.line, x.document) for x in fa.findings if x.code == "FIC-REJET"]
+        codes = {d.number: d.codes for d in fa.documents}
+    finally:
+        res.close()
+    assert rejected == [(7, "1043")]
+    assert "FIC-REJET" in codes["1043"] and "FIC-REJET" not in codes["1044"]
+
+
+def test_shopify_pending_rows_lose_their_prefixes(demo_workspace: Path) -> None:
+    """The pending files feed the correspondences page and the diagnostics: their document keys and
+    postcodes are read as the reception reads them (no « # », no « ' »)."""
+    from econn.diagnostics import articles
+
+    shutil.copy(FIX / "shopify-orders.csv", _imports(demo_workspace) / "shopify.csv")
+    clear_cache()
+    rows = pending_lines(demo_workspace, "CSV")
+    rows = rows[rows["source"] == "shopify.csv"]
+    assert list(rows["doc_ext_id"]) == ["1041", "1041", "1042", "1043", "1043", "1043", "1044"]
+    assert [z for z in rows["code_postal"] if z] == ["69002", "31000", "06000", "44000"]
+    found = articles.run(demo_workspace, connector="CSV").findings
+    assert {x.document for x in found if x.source == "shopify.csv"} == {"1041", "1042", "1043", "1044"}
