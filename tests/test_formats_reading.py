@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
+import pytest
+
+from econn.reading.formats.apply import split_full_name, split_name_sql
 from econn.reading.loaders import read_csv
 
 FIX = Path(__file__).parent / "fixtures" / "formats"
@@ -49,3 +53,41 @@ def test_a_short_row_of_another_file_is_still_rejected(tmp_path: Path) -> None:
     _cols, rows, rejects = _rows(f, "SELECT * EXCLUDE (_line) FROM {t}")
     assert rows == [("A1", "Tasse", "15", "1")] and [r.line for r in rejects] == [3]
 
+
+
+NAMES = [
+    ("Élodie Lefèvre", ("Élodie", "Lefèvre")),
+    ("Jean-Pierre de La Fontaine", ("Jean-Pierre", "de La Fontaine")),
+    ("Marie Le Gall", ("Marie", "Le Gall")),
+    ("Anne-Sophie Dupont-Martin", ("Anne-Sophie", "Dupont-Martin")),
+    ("Anne Marie du Pont", ("Anne Marie", "du Pont")),
+    ("Sophie des Rosiers", ("Sophie", "des Rosiers")),
+    ("Yann LA ROCHE", ("Yann", "LA ROCHE")),
+    ("Vincent van Gogh", ("Vincent", "van Gogh")),
+    ("Ursula von der Leyen", ("Ursula", "von der Leyen")),
+    ("Charles d'Artagnan", ("Charles", "d'Artagnan")),
+    ("Louise d’Orléans", ("Louise", "d’Orléans")),
+    ("Jean Pierre Martin", ("Jean Pierre", "Martin")),
+    ("Lucie Delahaye", ("Lucie", "Delahaye")),          # « De… » inside a word is no particle
+    ("Léa Lebrun", ("Léa", "Lebrun")),
+    ("É. Lefèvre", ("É.", "Lefèvre")),                  # PrestaShop's « Client »
+    ("  Chloé   Bérard ", ("Chloé", "Bérard")),
+    ("Bérard", (None, "Bérard")),
+    ("", (None, None)),
+]
+
+
+@pytest.mark.parametrize(("full", "expected"), NAMES)
+def test_full_name_split(full: str, expected: tuple[str | None, str | None]) -> None:
+    assert split_full_name(full) == expected
+
+
+def test_full_name_split_in_sql_agrees() -> None:
+    prenom, nom = split_name_sql("n")
+    con = duckdb.connect()
+    try:
+        got = con.execute(f"SELECT n, {prenom}, {nom} FROM unnest(?::VARCHAR[]) t(n)",
+                          [[n for n, _ in NAMES]]).fetchall()
+    finally:
+        con.close()
+    assert [(p, n) for _, p, n in got] == [e for _, e in NAMES]

@@ -62,3 +62,22 @@ def test_shopify_pending_rows_lose_their_prefixes(demo_workspace: Path) -> None:
     assert [z for z in rows["code_postal"] if z] == ["69002", "31000", "06000", "44000"]
     found = articles.run(demo_workspace, connector="CSV").findings
     assert {x.document for x in found if x.source == "shopify.csv"} == {"1041", "1042", "1043", "1044"}
+
+
+def test_shopify_compound_surnames_are_split_at_their_particle(demo_workspace: Path, tmp_path: Path) -> None:
+    """« Billing Name » is a full name: the nom starts at its particle, a hyphenated name stays whole."""
+    text = (FIX / "shopify-orders.csv").read_text(encoding="utf-8")
+    for old, new in [("Élodie Lefèvre", "Jean-Pierre de La Fontaine"), ("François Garnier", "Marie Le Gall"),
+                     ("Anaïs Perrin", "Anne-Sophie Dupont-Martin"), ("Chloé Bérard", "Ursula von der Leyen")]:
+        text = text.replace(old, new)
+    f = tmp_path / "shopify-noms.csv"
+    f.write_text(text, encoding="utf-8")
+    res = analyze(demo_workspace, "CSV", f)
+    try:
+        names = {t.documents[0]: (t.record["prenom"], t.record["nom"], t.name) for t in res.files[0].tiers}
+    finally:
+        res.close()
+    assert names == {"1041": ("Jean-Pierre", "de La Fontaine", "Jean-Pierre DE LA FONTAINE"),
+                     "1042": ("Marie", "Le Gall", "Atelier Garnier SARL"),
+                     "1043": ("Anne-Sophie", "Dupont-Martin", "Anne-Sophie DUPONT-MARTIN"),
+                     "1044": ("Ursula", "von der Leyen", "Ursula VON DER LEYEN")}

@@ -21,6 +21,7 @@ from .. import findings, mappings, store
 from ..errors import LoaderError
 from ..findings import Finding, Level
 from ..reading.formats import Semantics, SourceFormat, resolve_format
+from ..reading.formats.apply import split_name_sql
 from ..reading.headers import map_headers, normalize
 from ..reading.loaders import read_csv
 from ..reading.sqlfuncs import install_macros
@@ -300,8 +301,8 @@ def _group(con: duckdb.DuckDBPyConnection, raw: str, cols: dict[str, str], typed
 
     Rows without a number are orphans (FIC-ORPH), attached (table ``orph``) to the document just
     before them so that it is not integrated without them. A full name (``nom_complet``: Shopify's
-    « Billing Name ») gives the nom (last word) and the prénom (the words before) when the file has
-    neither.
+    « Billing Name ») gives the prénom and the nom when the file has neither
+    (:func:`econn.reading.formats.apply.split_full_name`: « Marie | Le Gall »).
     """
     con.execute("""
         CREATE OR REPLACE TABLE orph AS
@@ -310,6 +311,7 @@ def _group(con: duckdb.DuckDBPyConnection, raw: str, cols: dict[str, str], typed
     e, joins = _typed_sql(raw, cols, typed, DOC_TEXT + DOC_NUM + ("date",), sem)
     sel = ", ".join(f"{x} AS {f}" for f, x in e.items())
     aggs = ", ".join(f"arg_min({f}, _line) FILTER (WHERE {f} IS NOT NULL) AS {f}" for f in DOC_TEXT + DOC_NUM)
+    full_prenom, full_nom = split_name_sql("nom_complet")
     # The tiers key: the site's customer code, else the forced GC code, e-mail, name + postcode.
     con.execute(f"""
         CREATE OR REPLACE TABLE d AS
@@ -317,10 +319,8 @@ def _group(con: duckdb.DuckDBPyConnection, raw: str, cols: dict[str, str], typed
                            nullif(concat_ws(' ', upper(societe), upper(nom), upper(prenom), code_postal), ''),
                            'doc:' || doc) AS tkey
         FROM (SELECT * REPLACE (
-                  CASE WHEN nom IS NULL AND prenom IS NULL THEN nullif(regexp_extract(nom_complet, '(\\S+)\\s*$', 1), '')
-                       ELSE nom END AS nom,
-                  CASE WHEN nom IS NULL AND prenom IS NULL
-                       THEN nullif(trim(regexp_replace(nom_complet, '\\S+\\s*$', '')), '') ELSE prenom END AS prenom)
+                  CASE WHEN nom IS NULL AND prenom IS NULL THEN {full_nom} ELSE nom END AS nom,
+                  CASE WHEN nom IS NULL AND prenom IS NULL THEN {full_prenom} ELSE prenom END AS prenom)
         FROM (SELECT doc, occ, min(_line) AS first_line, count(*) AS n_lines, list(_line ORDER BY _line) AS lines,
                      arg_min(date, _line) FILTER (WHERE date IS NOT NULL) AS date, {aggs}
               FROM (SELECT rl._line, rl.doc, rl.occ, {sel}
