@@ -28,8 +28,8 @@ def _rows(path: Path, sql: str) -> tuple[list[str], list[tuple], list]:
 def test_prestashop_products_rows_without_position_are_read() -> None:
     """PrestaShop's product exporter (ProductCsvExporter + CsvResponse) writes 10 titles but, unless the list
     is filtered by a category, 9 values per row: a row has no « position » key and CsvResponse skips it."""
-    cols, rows, rejects = _rows(FIX / "prestashop-products.csv",
-                                'SELECT _line, "Référence", "Prix (HT)", "État", "Position" FROM {t} ORDER BY _line')
+    sql = 'SELECT _line, "Référence", "Prix (HT)", "État", "Position" FROM {t} ORDER BY _line'
+    cols, rows, rejects = _rows(FIX / "prestashop-products.csv", sql)
     assert rejects == []
     assert cols[-1] == "Position"
     assert rows == [(2, "TAS-GRES-01", "15.000000", "0", None), (3, "THE-FONTE-08", "45.000000", "0", None),
@@ -47,7 +47,7 @@ def test_prestashop_products_filtered_by_category_keep_their_position(tmp_path: 
 
 
 def test_a_short_row_of_another_file_is_still_rejected(tmp_path: Path) -> None:
-    """Only a format whose rows may leave out trailing columns is read so; elsewhere a short row is a reject."""
+    """Only a format whose rows may leave out trailing columns is read so: elsewhere a short row is rejected."""
     f = tmp_path / "short.csv"
     f.write_text("Référence;Nom;Prix;Position\nA1;Tasse;15;1\nA2;Théière;45\n", encoding="utf-8")
     _cols, rows, rejects = _rows(f, "SELECT * EXCLUDE (_line) FROM {t}")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from econn import store
 from econn.mappings import correspondences
 from econn.reception import analyze, integrate
 from econn.reception.pending import clear_cache, pending_lines
@@ -81,3 +80,27 @@ def test_shopify_compound_surnames_are_split_at_their_particle(demo_workspace: P
                      "1042": ("Marie", "Le Gall", "Atelier Garnier SARL"),
                      "1043": ("Anne-Sophie", "Dupont-Martin", "Anne-Sophie DUPONT-MARTIN"),
                      "1044": ("Ursula", "von der Leyen", "Ursula VON DER LEYEN")}
+
+
+def test_shopify_multiline_addresses_reach_two_fields(demo_workspace: Path, tmp_path: Path) -> None:
+    """A line break typed in an address (quoted in the CSV) never reaches the GC: the first line is the
+    adresse 1, the next lines go before the adresse 2."""
+    text = (FIX / "shopify-orders.csv").read_text(encoding="utf-8")
+    text = text.replace(",12 rue de la République,Bâtiment B,,Lyon,'69002,",
+                        ',"12 rue de la République\r\nBâtiment B",,,Lyon,\'69002,', 1)
+    text = text.replace(",3 promenade des Anglais,Appt 14,,Nice,'06000,",
+                        ',"3 promenade des Anglais\n\nRésidence Les Pins ",Appt 14,,"Nice\n",\'06000,', 1)
+    f = tmp_path / "shopify-adresses.csv"
+    f.write_text(text, encoding="utf-8")
+    res = analyze(demo_workspace, "CSV", f)
+    try:
+        fa = res.files[0]
+        assert not fa.rejects
+        got = {t.documents[0]: tuple(t.record[k] for k in ("adresse1", "adresse2", "ville", "code_postal"))
+               for t in fa.tiers}
+    finally:
+        res.close()
+    assert got["1041"] == ("12 rue de la République", "Bâtiment B", "Lyon", "69002")
+    assert got["1043"] == ("3 promenade des Anglais", "Résidence Les Pins, Appt 14", "Nice", "06000")
+    assert got["1044"] == ("7 allée des Châtaigniers", None, "Nantes", "44000")
+

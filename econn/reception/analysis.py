@@ -21,7 +21,7 @@ from .. import findings, mappings, store
 from ..errors import LoaderError
 from ..findings import Finding, Level
 from ..reading.formats import Semantics, SourceFormat, resolve_format
-from ..reading.formats.apply import split_name_sql
+from ..reading.formats.apply import address_sql, one_line_sql, split_name_sql
 from ..reading.headers import map_headers, normalize
 from ..reading.loaders import read_csv
 from ..reading.sqlfuncs import install_macros
@@ -302,7 +302,8 @@ def _group(con: duckdb.DuckDBPyConnection, raw: str, cols: dict[str, str], typed
     Rows without a number are orphans (FIC-ORPH), attached (table ``orph``) to the document just
     before them so that it is not integrated without them. A full name (``nom_complet``: Shopify's
     « Billing Name ») gives the prénom and the nom when the file has neither
-    (:func:`econn.reading.formats.apply.split_full_name`: « Marie | Le Gall »).
+    (:func:`econn.reading.formats.apply.split_full_name`: « Marie | Le Gall »). An address on several lines
+    is laid on adresse 1 and 2 (:func:`econn.reading.formats.apply.address_sql`).
     """
     con.execute("""
         CREATE OR REPLACE TABLE orph AS
@@ -312,6 +313,8 @@ def _group(con: duckdb.DuckDBPyConnection, raw: str, cols: dict[str, str], typed
     sel = ", ".join(f"{x} AS {f}" for f, x in e.items())
     aggs = ", ".join(f"arg_min({f}, _line) FILTER (WHERE {f} IS NOT NULL) AS {f}" for f in DOC_TEXT + DOC_NUM)
     full_prenom, full_nom = split_name_sql("nom_complet")
+    adresse1, adresse2 = address_sql("adresse1", "adresse2")
+    ville, societe = one_line_sql("ville"), one_line_sql("societe")
     # The tiers key: the site's customer code, else the forced GC code, e-mail, name + postcode.
     con.execute(f"""
         CREATE OR REPLACE TABLE d AS
@@ -320,7 +323,8 @@ def _group(con: duckdb.DuckDBPyConnection, raw: str, cols: dict[str, str], typed
                            'doc:' || doc) AS tkey
         FROM (SELECT * REPLACE (
                   CASE WHEN nom IS NULL AND prenom IS NULL THEN {full_nom} ELSE nom END AS nom,
-                  CASE WHEN nom IS NULL AND prenom IS NULL THEN {full_prenom} ELSE prenom END AS prenom)
+                  CASE WHEN nom IS NULL AND prenom IS NULL THEN {full_prenom} ELSE prenom END AS prenom,
+                  {adresse1} AS adresse1, {adresse2} AS adresse2, {ville} AS ville, {societe} AS societe)
         FROM (SELECT doc, occ, min(_line) AS first_line, count(*) AS n_lines, list(_line ORDER BY _line) AS lines,
                      arg_min(date, _line) FILTER (WHERE date IS NOT NULL) AS date, {aggs}
               FROM (SELECT rl._line, rl.doc, rl.occ, {sel}

@@ -9,7 +9,8 @@ headers; :func:`econn.reading.headers.map_headers` then takes the format's mappi
 fuzzy match. The research behind each entry (sources, what is unverified) is in ``docs/formats.md``.
 
 Modules: ``model`` (what a format is), one module per platform family holding its entries (``shopify``,
-``woocommerce``, ``prestashop``, ``magento``, ``gc``), ``detection`` (the registry, lookup by id or by headers).
+``woocommerce``, ``prestashop``, ``magento``, ``gc``), ``detection`` (the registry, lookup by id or by
+headers), ``apply`` (the value rules of the semantics: full names, multi-line addresses).
 """
 
 from __future__ import annotations

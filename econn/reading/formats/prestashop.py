@@ -42,11 +42,12 @@ PRESTASHOP: tuple[SourceFormat, ...] = (
         "Prix (HT)": "prix_ht", "Prix (TTC)": "prix_ttc"},
        "Product ID|Image|Nom|Référence|Catégorie|Prix (HT)|Prix (TTC)|Quantité|État",
        Semantics(prices="HT", decimal=".", optional_trailing=("Position",),
-                 notes="« État » vaut 1 quand le produit est en rupture (ce n'est pas actif/inactif) ; hors filtre "
-                       "par catégorie, les lignes n'ont pas de valeur pour « Position » (9 valeurs pour 10 "
-                       "titres) : econn les lit avec une colonne « Position » vide."),
+                 notes="« État » vaut 1 quand le produit est en rupture (ce n'est pas actif/inactif) ; "
+                       "hors filtre par catégorie, les lignes n'ont pas de valeur pour « Position » (9 valeurs "
+                       "pour 10 titres) : econn les lit avec une colonne « Position » vide."),
        "PrestaShop src/Core/Product/ProductCsvExporter.php (1332ed82), AdminProductDataProvider (04fc010b) "
        "(« position » sélectionné seulement avec un filtre de catégorie), "
-       "src/PrestaShopBundle/Component/CsvResponse.php (03c14713 : une clé absente de la ligne n'est pas écrite)",
+       "src/PrestaShopBundle/Component/CsvResponse.php (03c14713 : une clé absente de la ligne n'est pas "
+       "écrite)",
        "Libellés « Prix (HT) », « Prix (TTC) », « État » non vérifiés."),
 )
