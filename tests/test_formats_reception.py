@@ -9,9 +9,15 @@ part of its lines.
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
+
+from econn import store
 from econn.mappings import correspondences
 from econn.reception import analyze, integrate
 from econn.reception.pending import clear_cache, pending_lines
@@ -104,3 +110,48 @@ def test_shopify_multiline_addresses_reach_two_fields(demo_workspace: Path, tmp_
     assert got["1043"] == ("3 promenade des Anglais", "Résidence Les Pins, Appt 14", "Nice", "06000")
     assert got["1044"] == ("7 allée des Châtaigniers", None, "Nantes", "44000")
 
+
+# ---------------------------------------------------------------------------------------------------------
+# Orders exports without lines (PrestaShop and Magento order grids)
+
+def _gc_documents(ws: Path) -> int:
+    with store.connect(ws, read_only=True) as con:
+        return int(con.execute("SELECT count(*) FROM documents").fetchall()[0][0])
+
+
+@pytest.mark.parametrize("name", ["prestashop-orders", "magento-orders"])
+def test_orders_export_without_lines_is_blocked_whole(demo_workspace: Path, name: str) -> None:
+    """An order grid export (one row per order, totals only) is recognised and refused with one finding that
+    says why and what to export instead; nothing is integrated and the file stays pending."""
+    before = _gc_documents(demo_workspace)
+    path = _imports(demo_workspace) / f"{name}.csv"
+    shutil.copy(FIX / f"{name}.csv", path)
+    res = integrate(demo_workspace, "CSV", path, homonyms="create")
+    fa = res.files[0]
+    assert fa.format is not None and fa.format["id"] == name and fa.error is None
+    assert [(f.code, f.level.value, f.source) for f in fa.findings] == [("FIC-SANSLIGNE", "erreur", path.name)]
+    label = fa.format["label"]
+    assert fa.findings[0].message == (f"{label} : une ligne par commande, sans les lignes d'articles ; "
+                                      "ce fichier ne peut pas être intégré")
+    assert "avec leurs lignes d'articles" in fa.findings[0].hint and "API" in fa.findings[0].hint
+    assert fa.documents == [] and fa.rows == {"prestashop-orders": 6, "magento-orders": 4}[name]
+    assert fa.renamed_to is None and path.exists() and res.exit_code() == 1
+    assert _gc_documents(demo_workspace) == before
+
+
+def test_orders_export_without_lines_cli(demo_workspace: Path) -> None:
+    """Preview shows the export; a dry-run reception exits 1 with the finding, no traceback."""
+    path = FIX / "magento-orders.csv"
+    r = _cli("preview", str(path), "--json", "--rows", "0")
+    assert r.returncode == 0 and json.loads(r.stdout)["format"]["id"] == "magento-orders"
+    r = _cli("receive", "--workspace", str(demo_workspace), "--file", str(path), "--dry-run", "--json")
+    assert r.returncode == 1, r.stderr
+    out = json.loads(r.stdout)["files"][0]
+    assert [f["code"] for f in out["findings"]] == ["FIC-SANSLIGNE"] and out["documents"] == []
+    r = _cli("receive", "--workspace", str(demo_workspace), "--file", str(path), "--dry-run")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "Export de la grille des commandes Magento : une ligne par commande" in r.stdout
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "econn.cli", *args], capture_output=True, text=True, timeout=120)

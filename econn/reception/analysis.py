@@ -141,11 +141,11 @@ def analyze_file(ws: Path, conn: Connector, path: Path, *, homonyms: str | None 
     if "pu_ht" not in cols and "pu_ttc" in cols:
         cols["pu_ht_from_ttc"] = cols["pu_ttc"]
     missing = [f for f in REQUIRED if f not in cols and not (f == "pu_ht" and "pu_ttc" in cols)]
-    no_lines = (f"{fmt.label} : ce fichier ne contient pas les lignes des commandes (une ligne par commande, "
-                "totaux seulement) ; il ne peut pas être intégré seul. Exportez les commandes avec leurs lignes."
-                if fmt is not None and not fmt.semantics.lines else None)
-    for f in missing:
-        col.add("FIC-COL", column=REQUIRED[f], value=REQUIRED[f], **({"hint": no_lines} if no_lines else {}))
+    if missing and fmt is not None and not fmt.semantics.lines:   # an order grid: one finding says it all
+        col.add("FIC-SANSLIGNE", value=fmt.label)
+    else:
+        for f in missing:
+            col.add("FIC-COL", column=REQUIRED[f], value=REQUIRED[f])
     if missing:
         fa.findings = col.items
         return fa
