@@ -19,6 +19,7 @@ import pytest
 
 from econn import store
 from econn.mappings import correspondences
+from econn.reading.formats import FORMATS
 from econn.reception import analyze, integrate
 from econn.reception.pending import clear_cache, pending_lines
 
@@ -155,3 +156,109 @@ def test_orders_export_without_lines_cli(demo_workspace: Path) -> None:
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "econn.cli", *args], capture_output=True, text=True, timeout=120)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Every format with document lines: its fixture analysed and integrated
+
+# document → (total HT, total TTC, shipping HT, prénom, nom, code postal), computed by hand (20 % VAT).
+_SHOPIFY = {"1041": (79.92, 95.90, 4.92, "Élodie", "Lefèvre", "69002"),   # 90 TTC + 5,90 TTC port; taxes 15,98
+            "1042": (72.00, 86.40, 0.00, "François", "Garnier", "31000"),  # 96 TTC − 9,60 code promo
+            "1043": (59.00, 70.80, 4.00, "Anaïs", "Perrin", "06000"),      # 66 − 6 + 4,80 TTC port
+            "1044": (19.92, 23.90, 4.92, "Chloé", "Bérard", "44000")}      # 3 × 6 TTC + 5,90 TTC port
+_WOO = {"1052": (80.00, 96.00, 5.00, "Élodie", "Lefèvre", "69002"),     # 2 × 15 + 45 HT + 5 HT port
+        "1053": (72.00, 86.40, 0.00, "François", "Garnier", "31000"),   # Item Cost 72 HT after the discount
+        "1054": (65.00, 78.00, 5.00, "Anaïs", "Perrin", "06000"),       # 5 + 2 × 20 + 15 HT + 5 HT port
+        "1055": (20.00, 24.00, 5.00, "Chloé", "Bérard", "44000")}       # 3 × 5 HT + 5 HT port
+# One document's GC lines per fixture: (article, qte, PU HT, remise %).
+_LINES = {"shopify-orders": ("1043", [("ARRO", 1.0, 5.0, 8.3333), ("BECH", 2.0, 20.0, 8.3333),
+                                      ("BECH", 1.0, 15.0, 8.3333)]),
+          "woocommerce-orders": ("1054", [("ARRO", 1.0, 5.0, 0.0), ("BECH", 2.0, 20.0, 0.0),
+                                          ("BECH", 1.0, 15.0, 0.0)])}
+EXPECTED = {"shopify-orders": _SHOPIFY, "woocommerce-orders": _WOO, "woocommerce-orders-fr": _WOO}
+
+
+def _with_lines() -> list[str]:
+    """The fixtures of every registered orders format that carries document lines."""
+    ids = {f.id for f in FORMATS if f.flow == "documents" and f.semantics.lines}
+    return sorted(p.stem for p in FIX.glob("*.csv") if p.stem.removesuffix("-fr") in ids)
+
+
+def test_every_format_with_lines_has_expected_values() -> None:
+    assert _with_lines() == sorted(EXPECTED)
+
+
+def _map_demo(ws: Path) -> None:
+    """The correspondences a consultant sets for the fixtures' shop (five articles, one VAT label, payments)."""
+    for domain, ext, gc in [("tva", "FR TVA 20%", "V3"), ("reglement", "Shopify Payments", "CB"),
+                            ("reglement", "Carte bancaire", "CB"), ("reglement", "Virement bancaire", "VIR"),
+                            ("article", "TAS-GRES-01", "BECH"), ("article", "THE-FONTE-08", "COUSS"),
+                            ("article", "PLAID-LIN-SAB", "COUSS"), ("article", "SAV-LAV-100", "ARRO"),
+                            ("article", "BOU-CIRE-FIG", "BECH")]:
+        correspondences.set_mapping(ws, "CSV", domain, ext, gc)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_format_with_lines_is_received_with_its_totals_and_customers(demo_workspace: Path, name: str) -> None:
+    expected = EXPECTED[name]
+    _map_demo(demo_workspace)
+    path = _imports(demo_workspace) / f"{name}.csv"
+    shutil.copy(FIX / f"{name}.csv", path)
+    # Every customer is new to the GC (the demo shares Élodie's phone: a homonym that would wait).
+    emails = ("elodie.lefevre@example.fr", "f.garnier@atelier-garnier.example", "anais.perrin@example.fr",
+              "chloe.berard@example.fr")
+    res = integrate(demo_workspace, "CSV", path, homonyms="create", decisions=dict.fromkeys(emails, "create"))
+    fa = res.files[0]
+    assert fa.format is not None and fa.format["id"] == name.removesuffix("-fr")
+    assert {d.number: d.status for d in fa.documents} == dict.fromkeys(expected, "integrated")
+    assert not {c for d in fa.documents for c in d.codes} & {"DOC-TOT", "DOC-HTTTC", "FIC-VALEUR", "FIC-REJET"}
+    assert {d.number: (d.total_ht, d.total_ttc, d.port_ht) for d in fa.documents} == {
+        k: v[:3] for k, v in expected.items()}
+    assert fa.renamed_to is not None and fa.renamed_to.suffix == ".bak"
+    with store.connect(demo_workspace, read_only=True) as con:
+        got = con.execute("""SELECT d.ext_number, d.total_ht, d.total_ttc, t.prenom, t.nom, t.code_postal
+                             FROM documents d JOIN tiers t ON t.code = d.tiers_code
+                             WHERE d.connector = 'CSV' AND list_contains(?, d.ext_number)""",
+                          [list(expected)]).fetchall()
+        number, lines = _LINES[name.removesuffix("-fr")]
+        gc_lines = con.execute("""SELECT l.article, l.qte, l.pu_ht, l.remise_pct FROM document_lines l
+                                  JOIN documents d ON d.id = l.document_id
+                                  WHERE d.connector = 'CSV' AND d.ext_number = ? ORDER BY l.line_no""",
+                               [number]).fetchall()
+    assert {n: (float(ht), float(ttc), p, nom, cp) for n, ht, ttc, p, nom, cp in got} == {
+        k: (v[0], v[1], *v[3:]) for k, v in expected.items()}
+    assert [(a, float(q), float(pu), round(float(r), 4)) for a, q, pu, r in gc_lines] == lines
+
+
+@pytest.mark.parametrize("name", ["shopify-orders", "woocommerce-orders"])
+def test_order_split_across_two_pending_files_is_never_half_integrated(demo_workspace: Path, name: str) -> None:
+    """The third order's rows cut between two pending files: it is blocked in both (FIC-SPLIT), the other orders
+    are integrated; once its rows are together again it is integrated with all three lines."""
+    _map_demo(demo_workspace)
+    rows = (FIX / f"{name}.csv").read_text(encoding="utf-8").splitlines()
+    numbers = [r.split(",")[0].lstrip("#") for r in rows[1:8]]   # 2 rows, 1 row, 3 rows, 1 row
+    number = numbers[3]
+    assert numbers[3:6] == [number] * 3 and number not in numbers[:3] + numbers[6:]
+    a, b = _imports(demo_workspace) / "a.csv", _imports(demo_workspace) / "b.csv"
+    a.write_text("\n".join([rows[0], *rows[1:6]]) + "\n", encoding="utf-8")
+    b.write_text("\n".join([rows[0], *rows[6:8]]) + "\n", encoding="utf-8")
+    decisions = {"elodie.lefevre@example.fr": "create"}
+    for path in (a, b):
+        res = integrate(demo_workspace, "CSV", path, homonyms="create", decisions=decisions)
+        docs = {d.number: (d.status, d.codes) for d in res.files[0].documents}
+        assert docs[number][0] == "blocked" and "FIC-SPLIT" in docs[number][1]
+        assert all(s == "integrated" for n, (s, _c) in docs.items() if n != number)
+        assert path.exists()
+    assert _gc_lines(demo_workspace, number) == 0
+    a.write_text("\n".join([rows[0], *rows[1:8]]) + "\n", encoding="utf-8")
+    b.unlink()
+    res = integrate(demo_workspace, "CSV", a, homonyms="create", decisions=decisions)
+    assert {d.number: d.status for d in res.files[0].documents}[number] == "integrated"
+    assert _gc_lines(demo_workspace, number) == 3
+
+
+def _gc_lines(ws: Path, number: str) -> int:
+    with store.connect(ws, read_only=True) as con:
+        return int(con.execute("""SELECT count(l.line_no) FROM documents d
+                                  JOIN document_lines l ON l.document_id = d.id
+                                  WHERE d.connector = 'CSV' AND d.ext_number = ?""", [number]).fetchall()[0][0])
