@@ -195,23 +195,6 @@ def _read_header(f: _Utf8File, d: Dialect) -> tuple[list[str], int, list[int], l
     return first, end, blanks, second
 
 
-def _absent_trailing(header: list[str], second: list[str] | None) -> int:
-    """How many trailing header columns the rows leave out: the count of a recognised export's
-    ``optional_trailing`` headers (:class:`econn.reading.formats.Semantics`) when its first row has that many
-    values fewer than its header, else 0 (any other short row stays a reject)."""
-    if second is None or len(second) >= len(header):
-        return 0
-    from .formats import detect_format   # lazy: a file with full rows never needs the registry
-    from .headers import normalize
-
-    found = detect_format(header)
-    optional = found[0].semantics.optional_trailing if found else ()
-    k = len(header) - len(second)
-    if not optional or k > len(optional) or ([normalize(h) for h in header[-k:]]
-                                             != [normalize(h) for h in optional[-k:]]):
-        return 0
-    return k
-
 
 class _LineIndex:
     """Physical lines of the UTF-8 file: start/end offsets, blank lines, text of a line."""
@@ -423,8 +406,12 @@ def _load(p: Path, con: duckdb.DuckDBPyConnection, d: Dialect, table: str, max_b
     if not header:
         raise LoaderError(f"{p} has no record", f"Le fichier {p.name} ne contient aucune ligne lisible.")
     columns = dedupe_columns(header) if d.has_header else [f"colonne_{i}" for i in range(1, len(header) + 1)]
-    # Columns read from the rows: all of them, but the trailing ones a known export leaves out (then NULL).
-    ncols = len(header) - (_absent_trailing(header, second) if d.has_header else 0)
+    ncols = len(header)
+    if d.has_header and second is not None and len(second) < ncols:
+        from .formats.detection import absent_trailing   # lazy: files with full rows never need the registry
+
+        # Columns read from the rows: all but the trailing ones a known export leaves out (then NULL).
+        ncols -= absent_trailing(header, second)
     first = header_end + 1 if d.has_header else d.skip_rows + len(pre_blanks) + 1
     rejects: list[_Rej] = []
     kept: list[tuple[str, int, np.ndarray]] = []

@@ -11,7 +11,8 @@ from .prestashop import PRESTASHOP
 from .shopify import SHOPIFY
 from .woocommerce import WOOCOMMERCE
 
-__all__ = ["FORMATS", "MIN_SIGNATURE", "UnknownFormatError", "detect_format", "get_format", "resolve_format"]
+__all__ = ["FORMATS", "MIN_SIGNATURE", "UnknownFormatError", "absent_trailing", "detect_format", "get_format",
+           "resolve_format"]
 
 # Share of a format's signature headers a file must hold to be recognised (users may hide a few columns).
 MIN_SIGNATURE = 0.6
@@ -84,3 +85,23 @@ def detect_format(headers: list[str], flow: str | None = None) -> tuple[SourceFo
         if best is None or score > best[1]:
             best = (fmt, score)
     return best
+
+
+def absent_trailing(header: list[str], first_row: list[str]) -> int:
+    """How many trailing header columns a file's rows leave out, as its export format allows.
+
+    Args:
+        header: the file's header.
+        first_row: the values of its first row.
+
+    Returns:
+        The number of missing values when the file's recognised format declares that many trailing
+        headers optional (:attr:`econn.reading.formats.Semantics.optional_trailing`, PrestaShop's
+        « Position ») and they end the header; else 0 (a short row of any other file stays a reject).
+    """
+    k = len(header) - len(first_row)
+    found = detect_format(header) if k > 0 else None
+    optional = found[0].semantics.optional_trailing if found else ()
+    if not optional or k > len(optional):
+        return 0
+    return k if [normalize(h) for h in header[-k:]] == [normalize(h) for h in optional[-k:]] else 0
