@@ -128,6 +128,11 @@ _SEED: list[tuple[str, Level, str, str, str, tuple[str, ...]]] = [
      "Confirmez le format (séparateur, décimale) dans l'aperçu.", ("fichier",)),
     ("FIC-COL", E, "Colonne obligatoire absente", "Colonne obligatoire absente : {column}",
      "Corrigez le modèle d'export pour inclure cette colonne.", ("fichier",)),
+    ("FIC-SANSLIGNE", E, "Export de commandes sans lignes",
+     "{value} : une ligne par commande, sans les lignes d'articles ; ce fichier ne peut pas être intégré",
+     "Exportez les commandes avec leurs lignes d'articles (un export détaillé des commandes, ou le connecteur "
+     "en mode webservice, qui lit les commandes par l'API de la boutique) ; ce fichier reste en attente, rien "
+     "n'en est intégré.", ("fichier",)),
     ("FIC-DATE", A, "Dates ambiguës", "Format de date mélangé ou ambigu : {value}",
      "Imposez un format de date (jj/mm/aaaa).", ("fichier",)),
     ("FIC-DUPDOC", E, "Document déjà intégré", "Document {document} déjà intégré ou répété dans le fichier",

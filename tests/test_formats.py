@@ -229,19 +229,6 @@ def test_woocommerce_orders_reception(demo_workspace: Path, name: str) -> None:
     assert not {c for v in docs.values() for c in v[6]} & {"DOC-TOT", "DOC-HTTTC", "FIC-VALEUR"}
 
 
-@pytest.mark.parametrize("name", ["prestashop-orders", "magento-orders"])
-def test_orders_exports_without_lines_say_so(demo_workspace: Path, name: str) -> None:
-    res = analyze(demo_workspace, "CSV", FIX / f"{name}.csv")
-    try:
-        fa = res.files[0]
-        assert fa.format is not None and fa.format["id"] == name
-        col = [f for f in fa.findings if f.code == "FIC-COL"]
-    finally:
-        res.close()
-    assert {f.value for f in col} == {"référence article", "quantité", "prix unitaire (PU HT ou PU TTC)"}
-    assert all("ne contient pas les lignes" in f.hint for f in col)
-
-
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "econn.cli", *args], capture_output=True, text=True, timeout=120)
 

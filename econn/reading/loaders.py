@@ -171,8 +171,9 @@ def _csv_module_dialect(d: Dialect) -> dict[str, Any]:
     return {"delimiter": d.delimiter, "quoting": csv.QUOTE_NONE, "escapechar": d.escapechar}
 
 
-def _read_header(f: _Utf8File, d: Dialect) -> tuple[list[str], int, list[int]]:
-    """First record after the preamble: (fields, last physical line of the header, blank lines before it)."""
+def _read_header(f: _Utf8File, d: Dialect) -> tuple[list[str], int, list[int], list[str] | None]:
+    """First record after the preamble: (fields, last physical line of the header, blank lines before it,
+    fields of the record after it or None)."""
     with f.path.open("rb") as fh:
         text = fh.read(1 << 20).decode("utf-8", errors="replace").lstrip("\ufeff")
     lines = io.StringIO(text, newline="").readlines()
@@ -185,8 +186,14 @@ def _read_header(f: _Utf8File, d: Dialect) -> tuple[list[str], int, list[int]]:
     try:
         first = next(reader)
     except (StopIteration, csv.Error):
-        return [], pos, blanks
-    return first, pos + reader.line_num, blanks
+        return [], pos, blanks, None
+    end = pos + reader.line_num
+    try:
+        second: list[str] | None = next(reader)
+    except (StopIteration, csv.Error):
+        second = None
+    return first, end, blanks, second
+
 
 
 class _LineIndex:
@@ -394,12 +401,17 @@ def _load(p: Path, con: duckdb.DuckDBPyConnection, d: Dialect, table: str, max_b
         raise LoaderError(f"unknown encoding {d.encoding}", f"Encodage inconnu : {d.encoding}") from exc
     idx = _LineIndex(f)
     skipped = [SkippedLine(i, "preambule", idx.text(i)) for i in range(1, min(d.skip_rows, idx.total) + 1)]
-    header, header_end, pre_blanks = _read_header(f, d)
+    header, header_end, pre_blanks, second = _read_header(f, d)
     skipped += [SkippedLine(b, "vide", "") for b in pre_blanks]
     if not header:
         raise LoaderError(f"{p} has no record", f"Le fichier {p.name} ne contient aucune ligne lisible.")
+    columns = dedupe_columns(header) if d.has_header else [f"colonne_{i}" for i in range(1, len(header) + 1)]
     ncols = len(header)
-    columns = dedupe_columns(header) if d.has_header else [f"colonne_{i}" for i in range(1, ncols + 1)]
+    if d.has_header and second is not None and len(second) < ncols:
+        from .formats.detection import absent_trailing   # lazy: files with full rows never need the registry
+
+        # Columns read from the rows: all but the trailing ones a known export leaves out (then NULL).
+        ncols -= absent_trailing(header, second)
     first = header_end + 1 if d.has_header else d.skip_rows + len(pre_blanks) + 1
     rejects: list[_Rej] = []
     kept: list[tuple[str, int, np.ndarray]] = []
@@ -508,8 +520,11 @@ def _reaches_end(rejs: list[_Rej], cut: int, total: int) -> bool:
 
 def _assemble(con: duckdb.DuckDBPyConnection, table: str, kept: list[tuple[str, int, np.ndarray]],
               columns: list[str], ncols: int) -> None:
-    """Final table: the kept part of each segment, renamed columns, plus ``_line``."""
-    sel = ", ".join(f"{quote_ident(f'c{i}')} AS {quote_ident(columns[i])}" for i in range(ncols))
+    """Final table: the kept part of each segment, renamed columns (the ``columns`` beyond the ``ncols`` read
+    are NULL), plus ``_line``."""
+    absent = columns[ncols:]
+    sel = ", ".join([f"{quote_ident(f'c{i}')} AS {quote_ident(columns[i])}" for i in range(ncols)]
+                    + [f"CAST(NULL AS VARCHAR) AS {quote_ident(c)}" for c in absent])
     t = quote_ident(table)
     if not kept:   # header only: an empty table with the file's columns
         defs = ", ".join(f"{quote_ident(c)} VARCHAR" for c in columns)
@@ -525,6 +540,8 @@ def _assemble(con: duckdb.DuckDBPyConnection, table: str, kept: list[tuple[str, 
         con.execute(f"DROP TABLE IF EXISTS {t}")
         for i in range(ncols):
             con.execute(f"ALTER TABLE {quote_ident(seg)} RENAME COLUMN {quote_ident(f'c{i}')} TO {quote_ident(columns[i])}")
+        for c in absent:
+            con.execute(f"ALTER TABLE {quote_ident(seg)} ADD COLUMN {quote_ident(c)} VARCHAR")
         con.execute(f"ALTER TABLE {quote_ident(seg)} RENAME TO {t}")
         con.execute(f"ALTER TABLE {t} ADD COLUMN _line BIGINT")
         con.execute(f"UPDATE {t} SET _line = l._line FROM _econn_lines l WHERE {t}.rowid = l.i")

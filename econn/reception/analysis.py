@@ -21,6 +21,7 @@ from .. import findings, mappings, store
 from ..errors import LoaderError
 from ..findings import Finding, Level
 from ..reading.formats import Semantics, SourceFormat, resolve_format
+from ..reading.formats.apply import address_sql, one_line_sql, split_name_sql
 from ..reading.headers import check_field, map_headers, normalize
 from ..reading.loaders import read_csv
 from ..reading.sqlfuncs import install_macros
@@ -153,11 +154,11 @@ def analyze_file(ws: Path, conn: Connector, path: Path, *, homonyms: str | None 
     if "pu_ht" not in cols and "pu_ttc" in cols:
         cols["pu_ht_from_ttc"] = cols["pu_ttc"]
     missing = [f for f in REQUIRED if f not in cols and not (f == "pu_ht" and "pu_ttc" in cols)]
-    no_lines = (f"{fmt.label} : ce fichier ne contient pas les lignes des commandes (une ligne par commande, "
-                "totaux seulement) ; il ne peut pas être intégré seul. Exportez les commandes avec leurs lignes."
-                if fmt is not None and not fmt.semantics.lines else None)
-    for f in missing:
-        col.add("FIC-COL", column=REQUIRED[f], value=REQUIRED[f], **({"hint": no_lines} if no_lines else {}))
+    if missing and fmt is not None and not fmt.semantics.lines:   # an order grid: one finding says it all
+        col.add("FIC-SANSLIGNE", value=fmt.label)
+    else:
+        for f in missing:
+            col.add("FIC-COL", column=REQUIRED[f], value=REQUIRED[f])
     if missing:
         fa.findings = col.items
         return fa
@@ -188,7 +189,7 @@ def analyze_file(ws: Path, conn: Connector, path: Path, *, homonyms: str | None 
         if not docs:
             col.items.append(findings.make(f.code, source=path.name, line=f.line, column=cols[fld], value=f.value,
                                            hint=f.hint))
-    check_rejects(res, cols, keys_of_line, col, con)
+    check_rejects(res, cols, keys_of_line, col, con, sem.strip_prefix.get("doc_ext_id"))
     check_totals(con, col)
     if only is None:   # a reimport (one document, from a .bak) rewrites what it is given, on purpose
         check_split(con, col, pending_lines(ws, conn.code, exclude=path, header_map=header_map),
@@ -313,8 +314,9 @@ def _group(con: duckdb.DuckDBPyConnection, raw: str, cols: dict[str, str], typed
 
     Rows without a number are orphans (FIC-ORPH), attached (table ``orph``) to the document just
     before them so that it is not integrated without them. A full name (``nom_complet``: Shopify's
-    « Billing Name ») gives the nom (last word) and the prénom (the words before) when the file has
-    neither.
+    « Billing Name ») gives the prénom and the nom when the file has neither
+    (:func:`econn.reading.formats.apply.split_full_name`: « Marie | Le Gall »). An address on several lines
+    is laid on adresse 1 and 2 (:func:`econn.reading.formats.apply.address_sql`).
     """
     con.execute("""
         CREATE OR REPLACE TABLE orph AS
@@ -323,6 +325,9 @@ def _group(con: duckdb.DuckDBPyConnection, raw: str, cols: dict[str, str], typed
     e, joins = _typed_sql(raw, cols, typed, DOC_TEXT + DOC_NUM + ("date",), sem)
     sel = ", ".join(f"{x} AS {f}" for f, x in e.items())
     aggs = ", ".join(f"arg_min({f}, _line) FILTER (WHERE {f} IS NOT NULL) AS {f}" for f in DOC_TEXT + DOC_NUM)
+    full_prenom, full_nom = split_name_sql("nom_complet")
+    adresse1, adresse2 = address_sql("adresse1", "adresse2")
+    ville, societe = one_line_sql("ville"), one_line_sql("societe")
     # The tiers key: the site's customer code, else the forced GC code, e-mail, name + postcode.
     con.execute(f"""
         CREATE OR REPLACE TABLE d AS
@@ -330,10 +335,9 @@ def _group(con: duckdb.DuckDBPyConnection, raw: str, cols: dict[str, str], typed
                            nullif(concat_ws(' ', upper(societe), upper(nom), upper(prenom), code_postal), ''),
                            'doc:' || doc) AS tkey
         FROM (SELECT * REPLACE (
-                  CASE WHEN nom IS NULL AND prenom IS NULL THEN nullif(regexp_extract(nom_complet, '(\\S+)\\s*$', 1), '')
-                       ELSE nom END AS nom,
-                  CASE WHEN nom IS NULL AND prenom IS NULL
-                       THEN nullif(trim(regexp_replace(nom_complet, '\\S+\\s*$', '')), '') ELSE prenom END AS prenom)
+                  CASE WHEN nom IS NULL AND prenom IS NULL THEN {full_nom} ELSE nom END AS nom,
+                  CASE WHEN nom IS NULL AND prenom IS NULL THEN {full_prenom} ELSE prenom END AS prenom,
+                  {adresse1} AS adresse1, {adresse2} AS adresse2, {ville} AS ville, {societe} AS societe)
         FROM (SELECT doc, occ, min(_line) AS first_line, count(*) AS n_lines, list(_line ORDER BY _line) AS lines,
                      arg_min(date, _line) FILTER (WHERE date IS NOT NULL) AS date, {aggs}
               FROM (SELECT rl._line, rl.doc, rl.occ, {sel}

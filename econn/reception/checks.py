@@ -122,8 +122,9 @@ def check_lines(con: duckdb.DuckDBPyConnection, col: Collector, cols: dict[str, 
 
 
 def check_rejects(res: Any, cols: dict[str, str], keys_of_line: LineKeys, col: Collector,
-             con: duckdb.DuckDBPyConnection) -> None:
-    """A rejected line blocks its document (read from the raw text), else the documents around it."""
+             con: duckdb.DuckDBPyConnection, prefix: str | None = None) -> None:
+    """A rejected line blocks its document (read from the raw text, without the format's ``prefix`` as the
+    document numbers are: Shopify's « # »), else the documents around it."""
     if not res.rejects:
         return
     d = res.dialect
@@ -133,6 +134,7 @@ def check_rejects(res: Any, cols: dict[str, str], keys_of_line: LineKeys, col: C
         try:
             fields = next(csv.reader([rej.raw.split("\n")[0]], delimiter=d.delimiter, quotechar=d.quotechar or '"'))
             number = fields[pos].strip() if len(fields) > pos else ""
+            number = number.lstrip(prefix).strip() if prefix else number
         except (csv.Error, StopIteration):
             number = ""
         keys = ([(number, docs[number])] if number in docs

@@ -59,13 +59,15 @@ def empty_pending() -> pd.DataFrame:
 
 
 def _field_of_headers(headers: list[str], remembered: dict[str, str | None],
-                      header_map: dict[str, str | None] | None) -> dict[str, str]:
+                      header_map: dict[str, str | None] | None) -> tuple[dict[str, str], dict[str, str]]:
     """Canonical field → header of the file, as the reception maps it (the shop export's format, the
-    remembered and explicit choices: :func:`econn.reading.headers.map_headers`)."""
+    remembered and explicit choices: :func:`econn.reading.headers.map_headers`); and field → the prefix its
+    recognised export format writes before its values (Shopify's « # » and « ' »)."""
     found = detect_format(headers, "documents")
-    matches = map_headers(headers, "documents", remembered=remembered, source_format=found[0] if found else None,
-                          overrides=header_map)
-    return {m.field: m.header for m in matches if m.field in PENDING_FIELDS}
+    fmt = found[0] if found else None
+    matches = map_headers(headers, "documents", remembered=remembered, source_format=fmt, overrides=header_map)
+    prefixes = fmt.semantics.strip_prefix if fmt is not None else {}
+    return {m.field: m.header for m in matches if m.field in PENDING_FIELDS}, prefixes
 
 
 def _read_file(connector: str, path: Path, remembered: dict[str, str | None],
@@ -82,13 +84,16 @@ def _read_file(connector: str, path: Path, remembered: dict[str, str | None],
     except LoaderError as exc:
         raise UnreadablePendingFile(str(exc), exc.message_fr) from exc
     try:
-        picked = _field_of_headers(list(res.columns), remembered, header_map)
+        picked, prefixes = _field_of_headers(list(res.columns), remembered, header_map)
+        # Values stay raw text, but for the prefix the format writes (stripped as the reception does).
         cols = ", ".join(
-            f"{store.quote_ident(picked[f])} AS {f}" if f in picked else f"NULL::VARCHAR AS {f}"
+            (f"trim(ltrim(trim({store.quote_ident(picked[f])}), ?)) AS {f}" if f in prefixes
+             else f"{store.quote_ident(picked[f])} AS {f}") if f in picked else f"NULL::VARCHAR AS {f}"
             for f in PENDING_FIELDS)
+        params = [prefixes[f] for f in PENDING_FIELDS if f in picked and f in prefixes]
         df = res.con.execute(f"SELECT ? AS connector, ? AS source, _line AS line, {cols} "
                              f"FROM {store.quote_ident(res.table)} ORDER BY _line",
-                             [connector, path.name]).df()
+                             [connector, path.name, *params]).df()
     finally:
         res.con.close()
     _cache[key] = df
