@@ -1,7 +1,8 @@
 """Diagnostic « configuration TVA »: GC codes, label correspondences and the VAT charged on documents.
 
 Documents are the integrated ones (``documents`` + ``document_lines`` + the tiers) and the orders of the
-pending files (country and company read from the file, VAT number from the matched GC tiers). Rates are
+pending files not integrated yet (country and company read from the file, VAT number from the matched GC
+tiers); an order both integrated and still in a pending file (a partial reception) counts once, integrated. Rates are
 checked against the dated, user-editable ``vat_rates`` table at the document date. The territory comes
 from the postcode: 971/972/974 are the DOM rates, 973/976 have no VAT, 20xxx is Corse.
 
@@ -132,6 +133,10 @@ def _doc_lines(con: duckdb.DuckDBPyConnection, connector: str | None, pending: p
                       AND cc.state = 'valide' AND cc.external_value = p.client_ext_id AND cc.external_variant = ''
                  LEFT JOIN tiers g ON g.code = cc.gc_value
             WHERE nullif(trim(p.sku), '') IS NOT NULL
+              -- A partial reception leaves its file pending: a document already integrated from it is
+              -- judged once, as integrated (its GC totals and tiers are the ones that count).
+              AND NOT EXISTS (SELECT 1 FROM documents i WHERE i.connector = p.connector
+                                                          AND i.ext_number = p.doc_ext_id)
             ORDER BY 1, 2, 3, 6""", [connector, connector])
     finally:
         for name in ("label_rate", "pending_country", "pending"):
