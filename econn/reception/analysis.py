@@ -449,6 +449,15 @@ def _recap(con: duckdb.DuckDBPyConnection, col: Collector, tiers_by_key: dict[st
         if found:
             rec.codes = sorted({f.code for f in found})
         out.append(rec)
+    # A document whose only lines were rejected has no row above, but the file names it: it is listed,
+    # blocked, at its first rejected line.
+    listed = {(r.number, r.occurrence) for r in out}
+    for (doc, occ), found in by_doc.items():
+        if (doc, occ) in listed or (only is not None and doc != only):
+            continue
+        lines = sorted({f.line for f in found if f.line is not None})
+        out.append(DocumentRecap(doc, BLOCKED, None, sorted({f.code for f in found}), lines, occurrence=occ))
+    out.sort(key=lambda r: r.lines[0] if r.lines else 0)
     return out
 
 

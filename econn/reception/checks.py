@@ -123,24 +123,37 @@ def check_lines(con: duckdb.DuckDBPyConnection, col: Collector, cols: dict[str, 
 
 def check_rejects(res: Any, cols: dict[str, str], keys_of_line: LineKeys, col: Collector,
              con: duckdb.DuckDBPyConnection) -> None:
-    """A rejected line blocks its document (read from the raw text), else the documents around it."""
+    """A rejected line blocks the document its own number field names (read from the raw text), even one
+    with no other line in the file; only when that number cannot be read are the documents around it blocked."""
     if not res.rejects:
         return
     d = res.dialect
     pos = res.columns.index(cols["doc_ext_id"])
     docs = {r[0]: int(r[1]) for r in con.execute("SELECT doc, max(occ) FROM d GROUP BY doc").fetchall()}
     for rej in res.rejects:
-        try:
-            fields = next(csv.reader([rej.raw.split("\n")[0]], delimiter=d.delimiter, quotechar=d.quotechar or '"'))
-            number = fields[pos].strip() if len(fields) > pos else ""
-        except (csv.Error, StopIteration):
-            number = ""
-        keys = ([(number, docs[number])] if number in docs
+        number = _reject_number(rej.raw, pos, d.delimiter, d.quotechar or '"')
+        keys = ([(number, docs.get(number, 1))] if number
                 else [k for k in (keys_of_line.get(rej.line - 1), keys_of_line.get(rej.line + 1)) if k])
         if not keys:
             col.add("FIC-REJET", None, line=rej.line, value=rej.reason)
         for key in dict.fromkeys(keys):
             col.add("FIC-REJET", key, line=rej.line, value=rej.reason)
+
+
+def _reject_number(raw: str, pos: int, delimiter: str, quotechar: str) -> str:
+    """The document number of a rejected line, or '' when it cannot be read with confidence.
+
+    A field swallowed by an unclosed quote (it then holds a delimiter, a quote or a line break) is not a
+    number: the line's document is then unknown.
+    """
+    try:
+        fields = next(csv.reader([raw.split("\n")[0]], delimiter=delimiter, quotechar=quotechar))
+    except (csv.Error, StopIteration):
+        return ""
+    number = fields[pos].strip() if len(fields) > pos else ""
+    if any(ch in number for ch in (delimiter, quotechar, "\n", "\r")):
+        return ""
+    return number
 
 
 def _fr(x: float | None) -> str:
