@@ -13,14 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from .. import findings, store
 from ..errors import EconnError
-from ..safe_output import write_csv
+from ..store.grid_backup import BackupError, backup_rules
 from . import safety
 from .base import DiagnosticResult
 from .price_grids import RULES_SQL, duplicate_rules
@@ -28,8 +27,6 @@ from .price_grids import RULES_SQL, duplicate_rules
 NAME = "nettoyage-grilles"
 OPERATION = "grilles_suppression"
 CODES = ("PRIX-EXPIRE", "PRIX-DUP", "PRIX-ORPH-ART", "PRIX-ORPH-CLI", "PRIX-ORPH-GRP", "SEC-SEUIL")
-BACKUP_COLUMNS = ("id", "ref", "source", "article", "categorie_tarifaire", "client", "qte_min", "prix_ht",
-                  "remise_pct", "date_debut", "date_fin", "created_at", "motif")
 
 
 class CleanupError(EconnError):
@@ -109,24 +106,6 @@ def run(workspace: str | os.PathLike[str], *, connector: str | None = None, toda
     return plan(workspace, today=today)
 
 
-def _write_backup(rows: list[tuple[Any, ...]], backup_dir: Path, now: dt.datetime) -> Path:
-    """CSV of the removed rules (UTF-8 with BOM, ``;``), written to a temporary file then renamed."""
-    try:
-        backup_dir.mkdir(parents=True, exist_ok=True)
-        target = backup_dir / f"grilles_supprimees_{now:%Y%m%d_%H%M%S}.csv"
-        n = 1
-        while target.exists():
-            n += 1
-            target = backup_dir / f"grilles_supprimees_{now:%Y%m%d_%H%M%S}_{n}.csv"
-        # A rule's ref or client comes from a shop's file: every cell is neutralised like any CSV econn writes.
-        write_csv(target, rows, BACKUP_COLUMNS, encoding="utf-8-sig", line_terminator="\r\n")
-    except OSError as exc:
-        raise CleanupError(f"cannot write backup in {backup_dir}: {exc}",
-                           f"Sauvegarde impossible dans {backup_dir} ({exc.strerror or exc}) : rien n'a été "
-                           "supprimé.") from exc
-    return target
-
-
 def apply(workspace: str | os.PathLike[str], plan_ids: list[int], *, backup_dir: str | os.PathLike[str],
           user: str, justification: str | None = None, today: dt.date | None = None,
           connector: str | None = None, now: dt.datetime | None = None) -> dict[str, Any]:
@@ -166,12 +145,11 @@ def apply(workspace: str | os.PathLike[str], plan_ids: list[int], *, backup_dir:
         blocked = safety.check_con(con, OPERATION, len(ids), total, now=now)
         if blocked is not None:
             return {"status": "bloque", "removed": 0, "refs": [], "finding": blocked.to_dict()}
-        rows = con.execute("""
-            SELECT id, ref, source, article, categorie_tarifaire, client, qte_min, prix_ht, remise_pct,
-                   date_debut, date_fin, created_at
-            FROM price_grids WHERE id IN (SELECT unnest(?::BIGINT[])) ORDER BY ref, id""", [ids]).fetchall()
-        rows = [(*r, " ; ".join(planned[r[0]]["reasons"])) for r in rows]
-        backup = _write_backup(rows, Path(backup_dir), now)
+        try:
+            backup, rows = backup_rules(con, backup_dir, now=now, ids=ids,
+                                        motifs={i: " ; ".join(planned[i]["reasons"]) for i in ids})
+        except BackupError as exc:
+            raise CleanupError(exc.args[0], exc.message_fr) from exc
         con.execute("DELETE FROM price_grids WHERE id IN (SELECT unnest(?::BIGINT[]))", [ids])
         refs = [r[1] for r in rows]
         # An action is closed the moment it is performed, by its author (history has no « user » column).
