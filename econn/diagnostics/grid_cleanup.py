@@ -10,6 +10,7 @@ history row in one transaction.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import time
@@ -20,9 +21,8 @@ import duckdb
 from .. import findings, store
 from ..errors import EconnError
 from ..store.grid_backup import BackupError, backup_rules
-from . import safety
+from . import price_grids, safety
 from .base import DiagnosticResult
-from .price_grids import RULES_SQL, duplicate_rules
 
 NAME = "nettoyage-grilles"
 OPERATION = "grilles_suppression"
@@ -33,44 +33,46 @@ class CleanupError(EconnError):
     """The cleanup cannot run as asked (rules not in the plan, backup folder unusable)."""
 
 
+def _reason(f: findings.Finding) -> str:
+    """Why the nettoyage removes a rule, in French, from the finding's slots."""
+    x = f.extra
+    if f.code == "PRIX-EXPIRE":
+        return f"expirée depuis le {x['end_date']:%d/%m/%Y}"
+    if f.code == "PRIX-DUP":
+        return f"doublon exact de {x['kept_rule']} (conservée)"
+    if f.code == "PRIX-ORPH-ART":
+        return f"article {x['article']} {x['detail']}"
+    if f.code == "PRIX-ORPH-CLI":
+        return f"client {x['client']} {x['detail']}"
+    return f"catégorie {x['category']} inconnue"
+
+
+def _plan(con: duckdb.DuckDBPyConnection, today: dt.date) -> tuple[list[dict[str, Any]], list[findings.Finding]]:
+    """The rules to remove (id, ref, article, codes, French reasons) and one finding per reason.
+
+    The findings are the « grilles de prix » diagnostic's own (:func:`price_grids.cleanup_findings`): same
+    codes, same slots, same messages, as alerts whose hint says the nettoyage will remove the rule.
+    """
+    entries: dict[int, dict[str, Any]] = {}
+    out: list[findings.Finding] = []
+    for f in price_grids.cleanup_findings(con, today):
+        why = _reason(f)
+        e = entries.setdefault(f.extra["rule_id"], {"id": f.extra["rule_id"], "ref": f.subject,
+                                                    "article": f.extra["article"], "codes": [], "reasons": []})
+        e["codes"].append(f.code)
+        e["reasons"].append(why)
+        out.append(dataclasses.replace(f, level=findings.Level.ALERTE,
+                                       hint=f"Sera supprimée par le nettoyage : {why}."))
+    order = {c: i for i, c in enumerate(CODES)}
+    for e in entries.values():
+        pairs = sorted(zip(e["codes"], e["reasons"], strict=True), key=lambda p: order[p[0]])
+        e["codes"], e["reasons"] = [c for c, _ in pairs], [r for _, r in pairs]
+    out.sort(key=lambda f: (f.subject or "", order[f.code]))
+    return sorted(entries.values(), key=lambda e: (e["ref"], e["id"])), out
+
+
 def _plan_rows(con: duckdb.DuckDBPyConnection, today: dt.date) -> list[dict[str, Any]]:
-    """One entry per rule to remove: id, ref, article, codes and French reasons."""
-    reasons: dict[int, dict[str, Any]] = {}
-
-    def add(rule_id: int, ref: str, article: str | None, code: str, why: str) -> None:
-        entry = reasons.setdefault(rule_id, {"id": rule_id, "ref": ref, "article": article, "codes": [],
-                                             "reasons": []})
-        entry["codes"].append(code)
-        entry["reasons"].append(why)
-
-    for r in con.execute(f"""
-            WITH r AS ({RULES_SQL})
-            SELECT id, ref, article, d1 FROM r
-            WHERE d1 < ? AND (d0 IS NULL OR d0 <= d1) ORDER BY ref""", [today]).fetchall():
-        add(r[0], r[1], r[2], "PRIX-EXPIRE", f"expirée depuis le {r[3]:%d/%m/%Y}")
-    for r in duplicate_rules(con):
-        add(r["id"], r["ref"], r["article"], "PRIX-DUP", f"doublon exact de {r['kept']} (conservée)")
-    for r in con.execute(f"""
-            WITH r AS ({RULES_SQL})
-            SELECT r.id, r.ref, r.article,
-                   CASE WHEN a.code IS NULL THEN 'absent' WHEN NOT a.actif THEN 'en sommeil' END AS art,
-                   CASE WHEN r.cli IS NULL THEN NULL WHEN t.code IS NULL THEN 'absent'
-                        WHEN NOT t.actif THEN 'en sommeil' END AS cli,
-                   CASE WHEN r.cat IS NOT NULL AND pc.code IS NULL THEN 'inconnue' END AS cat,
-                   r.cli AS client, r.cat AS categorie
-            FROM r LEFT JOIN articles a ON a.code = r.article LEFT JOIN tiers t ON t.code = r.cli
-                   LEFT JOIN price_categories pc ON pc.code = r.cat
-            WHERE a.code IS NULL OR NOT a.actif OR (r.cli IS NOT NULL AND (t.code IS NULL OR NOT t.actif))
-               OR (r.cat IS NOT NULL AND pc.code IS NULL)
-            ORDER BY r.ref""").fetchall():
-        rule_id, ref, article, art, cli, cat, client, categorie = r
-        if art:
-            add(rule_id, ref, article, "PRIX-ORPH-ART", f"article {article} {art}")
-        if cli:
-            add(rule_id, ref, article, "PRIX-ORPH-CLI", f"client {client} {cli}")
-        if cat:
-            add(rule_id, ref, article, "PRIX-ORPH-GRP", f"catégorie {categorie} inconnue")
-    return sorted(reasons.values(), key=lambda e: e["ref"])
+    return _plan(con, today)[0]
 
 
 def plan(workspace: str | os.PathLike[str], today: dt.date | None = None, **_: Any) -> DiagnosticResult:
@@ -81,19 +83,17 @@ def plan(workspace: str | os.PathLike[str], today: dt.date | None = None, **_: A
         today: reference date for expired rules (default: the real today).
 
     Returns:
-        A result whose findings explain each removal (PRIX-EXPIRE, PRIX-DUP, PRIX-ORPH-*; plus SEC-SEUIL
-        when applying the whole plan would be blocked) and whose ``extra["plan"]`` lists
-        ``{"id", "ref", "article", "codes", "reasons"}``; ``extra["total"]`` is the number of rules.
+        A result whose findings explain each removal (PRIX-EXPIRE, PRIX-DUP, PRIX-ORPH-*, as the « grilles
+        de prix » diagnostic words them; plus SEC-SEUIL when applying the whole plan would be blocked) and
+        whose ``extra["plan"]`` lists ``{"id", "ref", "article", "codes", "reasons"}``; ``extra["total"]``
+        is the number of rules.
     """
     start = time.perf_counter()
     today = today or dt.date.today()
     with store.connect(workspace, read_only=True) as con:
-        entries = _plan_rows(con, today)
+        entries, out = _plan(con, today)
         total = int(con.execute("SELECT count(*) FROM price_grids").fetchall()[0][0])
         blocked = safety.check_con(con, OPERATION, len(entries), total)
-    out = [findings.make(code, findings.Level.ALERTE, subject=e["ref"], value=e["article"],
-                         detail="suppression prévue : " + why, hint=f"Sera supprimée par le nettoyage : {why}.")
-           for e in entries for code, why in zip(e["codes"], e["reasons"], strict=True)]
     if blocked is not None:
         out.append(blocked)
     return DiagnosticResult(NAME, out, seconds=time.perf_counter() - start,

@@ -382,11 +382,12 @@ def _resolve_values(ws: Path, conn: Connector, con: duckdb.DuckDBPyConnection, c
             col.add("COR-ART", (doc, int(occ)), line=int(line), column=cols.get("sku"), value=shown,
                     hint=hints.get(sku, findings.CATALOGUE["COR-ART"].hint))
             if not known:
-                col.add("ART-ABS-GC", (doc, int(occ)), line=int(line), column=cols.get("sku"), value=sku or "(vide)")
+                col.add("ART-ABS-GC", (doc, int(occ)), line=int(line), column=cols.get("sku"),
+                        article_ref=sku or "(vide)")
     inactive = con.execute("""SELECT la.doc, la.occ, min(la._line), la.article FROM la
                               JOIN gc_articles g ON g.code = la.article AND NOT g.actif GROUP BY ALL""").fetchall()
     for doc, occ, line, art in inactive:
-        col.add("ART-INACTIF", (doc, int(occ)), line=int(line), column=cols.get("sku"), subject=art, value=art)
+        col.add("ART-INACTIF", (doc, int(occ)), line=int(line), column=cols.get("sku"), article=art, value=art)
 
 
 def _suggestion_hints(ws: Path, connector: str, domain: str, values: list[str], code: str,
@@ -514,7 +515,7 @@ def _partial_documents(ws: Path, conn: Connector,
         if file_name:   # the earlier file was renamed .bak once complete
             baks = sorted(folder.glob(glob.escape(Path(file_name).stem) + "*.bak"))
             received = baks[0].name if len(baks) == 1 else file_name
-        out[(doc, int(occ))] = {"subject": display_name(received),
+        out[(doc, int(occ))] = {"previous_file": display_name(received),
                                 "detail": f"{_n_lines(int(gc_lines))} dans la GC (n° {gc_number}), "
                                           f"{_n_lines(int(n))} de ce fichier pas dans la GC"}
     return out
