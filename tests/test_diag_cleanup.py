@@ -98,3 +98,69 @@ def test_backup_cells_are_neutralised(demo_workspace: Path, tmp_path: Path) -> N
     assert len(backed) == len(PLANTED)
     assert [r["source"] for r in backed if live_formula(r["source"])] == []
     assert all(r["source"].startswith("'") for r in backed)
+
+
+def _rules(ws: Path) -> dict[str, dict]:
+    with store.connect(ws, read_only=True) as con:
+        cur = con.execute("SELECT * FROM price_grids")
+        names = [d[0] for d in cur.description]
+        return {r[1]: dict(zip(names, r)) for r in cur.fetchall()}
+
+
+def expected_plan_messages(ws: Path) -> dict[tuple[str, str], tuple[str, str]]:
+    """(code, rule) → (message, valeur) of the demo's plan, from the rules' own fields."""
+    r = _rules(ws)
+    end = r["TF800008"]["date_fin"]
+    return {
+        ("PRIX-DUP", "TF800002"): ("Règle TF800002 sur COUSS identique à TF800001, conservée (la plus récente)",
+                                   "COUSS"),
+        ("PRIX-EXPIRE", "TF800008"): (f"Règle TF800008 expirée depuis le {end:%d/%m/%Y}", f"{end:%d/%m/%Y}"),
+        ("PRIX-ORPH-ART", "TF800018"): ("Règle TF800018 sur l'article absent ou inactif ZZ-INCONNU", "ZZ-INCONNU"),
+        ("PRIX-ORPH-ART", "TF800021"): ("Règle TF800021 sur l'article absent ou inactif SECATV1", "SECATV1"),
+        ("PRIX-ORPH-CLI", "TF800019"): (f"Règle TF800019 sur le client absent ou inactif {r['TF800019']['client']}",
+                                        r["TF800019"]["client"]),
+        ("PRIX-ORPH-GRP", "TF800020"): ("Règle TF800020 sur la catégorie inconnue "
+                                        f"{r['TF800020']['categorie_tarifaire']}", r["TF800020"]["categorie_tarifaire"]),
+    }
+
+
+def test_plan_slots_hold_the_rules_own_fields(demo_workspace: Path) -> None:
+    """Each slot of a plan finding holds the field its name says: the date where the date belongs, the client…"""
+    ws = demo_workspace
+    rules = _rules(ws)
+    plan = grid_cleanup.plan(ws, today=TODAY)
+    got = {(f.code, f.subject): (f.message, f.value) for f in plan.findings}
+    assert got == expected_plan_messages(ws)
+    assert rules["TF800019"]["client"] == "CLI99999" and rules["TF800020"]["categorie_tarifaire"] == "VIP"
+    for f in plan.findings:
+        rule, x = rules[f.subject], f.extra
+        assert x["rule"] == rule["ref"] and x["rule_id"] == rule["id"] and x["article"] == rule["article"]
+        if f.code == "PRIX-EXPIRE":
+            assert x["end_date"] == rule["date_fin"]
+        if f.code == "PRIX-ORPH-CLI":
+            assert x["client"] == rule["client"]
+        if f.code == "PRIX-ORPH-GRP":
+            assert x["category"] == rule["categorie_tarifaire"]
+        if f.code == "PRIX-DUP":
+            assert x["kept_rule"] == "TF800001" and rules["TF800001"]["created_at"] > rule["created_at"]
+    reasons = {e["ref"]: e["reasons"] for e in plan.extra["plan"]}
+    assert reasons["TF800019"] == ["client CLI99999 absent"] and reasons["TF800020"] == ["catégorie VIP inconnue"]
+
+
+def test_plan_reads_right_in_the_cli_and_the_excel_report(demo_workspace: Path, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    import openpyxl
+
+    from econn.cli import main as cli_main
+
+    xlsx = tmp_path / "plan.xlsx"
+    assert cli_main(["diagnose", "nettoyage-grilles", "--workspace", str(demo_workspace), "--today",
+                     TODAY.isoformat(), "--xlsx", str(xlsx)]) == 0
+    out = capsys.readouterr().out
+    expected = expected_plan_messages(demo_workspace)
+    for (_code, rule), (message, _value) in expected.items():
+        assert f"{rule} : {message}" in out
+    assert "Sera supprimée par le nettoyage : article SECATV1 en sommeil." in out   # each rule's own reason
+    ws = openpyxl.load_workbook(xlsx)["Constats"]
+    rows = {(r[0], r[4]): (r[2], r[9]) for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert rows == expected

@@ -18,7 +18,8 @@ from econn.findings import make
 def test_excel_report_neutralises_formulas(tmp_path: Path) -> None:
     res = DiagnosticResult("doublons-simple", [
         make("CLI-INVALID", subject="=cmd()", column="E-mail", value="=HYPERLINK(\"http://x\")"),
-        make("CLI-SHARED", subject="<script>alert(1)</script>", value="+33 6", detail="-1"),
+        make("CLI-SHARED", subject="<script>alert(1)</script>", kind="Téléphone", value="+33 6",
+             relation="des tiers sans lien", detail="-1"),
     ], clusters=[{"id": "S0001", "members": ["A", "B"], "score": 1.0, "evidence": "@x", "keep": "A"}])
     path = write_report(res, tmp_path / "r.xlsx")
     wb = openpyxl.load_workbook(path)

@@ -95,3 +95,40 @@ def test_remise_ceiling_is_an_alert_and_configurable(ws: Path) -> None:
 def test_expired_is_not_reported_when_dates_are_inverted(ws: Path) -> None:
     rules(ws, "('T1', 'palier_clitar', 'A', 'REV', NULL, 1, 15, NULL, '2026-12-01', '2026-10-01', '2026-01-01')")
     assert {c for c, _ in pairs(run(ws))} == {"PRIX-DATES", "PRIX-BASE"}
+
+
+def test_every_anomaly_of_one_rule_is_reported(ws: Path) -> None:
+    """An orphan rule is still checked for everything else: no code hides another on the same rule."""
+    rules(ws,
+          "('G1', 'palier_clitar', 'A', 'VIP', 'CLI99', 1, -4.5, 120, '2027-01-01', '2026-12-01', '2026-01-01')",
+          "('G2', 'famcli_prod', 'ZZ', 'VIP', NULL, 1, 0, NULL, '2025-01-01', '2026-10-01', '2026-01-01')")
+    by_rule: dict[str | None, set[str]] = {}
+    for f in run(ws).findings:
+        by_rule.setdefault(f.subject, set()).add(f.code)
+    assert by_rule["G1"] >= {"PRIX-ORPH-GRP", "PRIX-ORPH-CLI", "PRIX-NEG", "PRIX-REM", "PRIX-DATES"}
+    assert by_rule["G2"] >= {"PRIX-ORPH-GRP", "PRIX-ORPH-ART", "PRIX-ZERO", "PRIX-EXPIRE"}
+
+
+def test_the_nettoyage_plans_nothing_the_diagnostic_does_not_report(ws: Path) -> None:
+    """Expired, duplicate and orphan rules: the plan and the diagnostic agree, rule by rule and code by code."""
+    import random
+
+    from econn.diagnostics import grid_cleanup
+
+    rnd = random.Random(19)
+    rows = []
+    for i in range(200):
+        rows.append(
+            (rnd.choice([f"R{i}", None]), "s", rnd.choice(["A", "OLD", "ZZ", None]),
+             rnd.choice([None, "", "0", "REV", "VIP", "TTC"]), rnd.choice([None, "", "0", "CLI1", "CLI9"]),
+             rnd.choice([None, 0, 1, 10]), rnd.choice([None, -1, -4.5, 0, 15, 7]), rnd.choice([None, 10, 120, -5]),
+             rnd.choice([None, dt.date(2025, 1, 1), dt.date(2027, 1, 1)]),
+             rnd.choice([None, dt.date(2026, 10, 1), dt.date(2027, 6, 1)]),
+             dt.datetime(2026, 1, 1) + dt.timedelta(days=rnd.randint(0, 3))))
+    with store.transaction(ws) as con:
+        con.executemany(f"INSERT INTO price_grids {COLS} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    cleanup = set(grid_cleanup.CODES) - {"SEC-SEUIL"}
+    diag = {(f.subject, f.code, f.message) for f in run(ws).findings if f.code in cleanup}
+    plan = grid_cleanup.plan(ws, today=TODAY)
+    planned = {(f.subject, f.code, f.message) for f in plan.findings if f.code in cleanup}
+    assert planned == diag and len({e["id"] for e in plan.extra["plan"]}) > 50

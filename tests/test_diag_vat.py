@@ -144,3 +144,16 @@ def test_pending_file_b2c(ws: Path) -> None:
     r = vat.run(ws)
     assert pairs(r) == {("TVA-B2C-UE", "CW1")}
     assert r.findings[0].source == "c.csv"
+
+
+def test_document_integrated_and_still_pending_is_counted_once(ws: Path) -> None:
+    """After a partial reception the file stays pending: its integrated orders are judged once, as integrated."""
+    d = doc(ws, "('N1', 'client', NULL, 'de Vries', 'NL', '1017 BX', NULL)", [("V3", 20)])
+    folder = ws / "connecteurs" / "SHOP" / "import"
+    folder.mkdir(parents=True)
+    (folder / "c.csv").write_text("N° commande;Date commande;Code client;Société;Pays;Référence article;Quantité;"
+                                  f"PU HT;TVA\n{d};01/10/2026;N1;;Hollande;A;1;100,00;V2 - 20 %\n"
+                                  "CW2;01/11/2026;X;;Hollande;A;1;10,00;V2 - 20 %\n", encoding="utf-8")
+    r = vat.run(ws)
+    assert sorted((f.code, f.subject, f.source) for f in r.findings) == [
+        ("TVA-B2C-UE", "CW2", "c.csv"), ("TVA-B2C-UE", d, "SHOP")]

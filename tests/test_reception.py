@@ -196,6 +196,26 @@ def test_totals_quantities_and_inverted_columns(demo_workspace: Path, tmp_path: 
     assert len(hints) == 2 and all("inversées" in h for h in hints)
 
 
+def test_rejected_line_blocks_only_the_document_it_names(demo_workspace: Path, tmp_path: Path) -> None:
+    """Five one-line orders, an unclosed quote on A3's line: A3 alone is blocked, every order is listed."""
+    rows = [ROW.format(n=f"A{i}", q="2", ht="13,00", ttc="13,72") for i in range(1, 6)]
+    rows[2] = rows[2].replace("Pot de miel", '"Pot de miel')
+    f = analyze(demo_workspace, "CSV", _write(tmp_path, rows)).files[0]
+    assert [(d.number, d.status, d.codes) for d in f.documents] == [
+        ("A1", "new", []), ("A2", "new", []), ("A3", "blocked", ["FIC-REJET"]), ("A4", "new", []),
+        ("A5", "new", [])]
+    assert [(x.code, x.line, x.document) for x in f.findings if x.code == "FIC-REJET"] == [("FIC-REJET", 4, "A3")]
+
+
+def test_rejected_line_whose_number_cannot_be_read_blocks_its_neighbours(demo_workspace: Path,
+                                                                         tmp_path: Path) -> None:
+    rows = [ROW.format(n=f"A{i}", q="2", ht="13,00", ttc="13,72") for i in range(1, 6)]
+    rows[2] = '"' + rows[2]          # the quote opens on the number itself: A3 cannot be read
+    f = analyze(demo_workspace, "CSV", _write(tmp_path, rows)).files[0]
+    status = {d.number: d.status for d in f.documents}
+    assert status == {"A1": "new", "A2": "blocked", "A4": "blocked", "A5": "new"}
+
+
 def test_shopify_layout_repeats_and_missing_columns(demo_workspace: Path, tmp_path: Path) -> None:
     first = ROW.format(n="S1", q="1", ht="13,00", ttc="13,72")
     cells = ROW.format(n="S1", q="1", ht="", ttc="").split(";")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import subprocess
 import sys
 from decimal import Decimal
@@ -71,9 +72,51 @@ def test_grilles_replace_and_dates(workspace: Path, tmp_path: Path) -> None:
     f.write_text("article;categorie_tarifaire;client;qte_min;prix_ht;remise_pct;date_debut;date_fin\n"
                  "MIEL;REV;;10;5,90;;01/01/2026;31/12/2026\n", encoding="utf-8")
     import_reference(workspace, "grilles", f)
-    import_reference(workspace, "grilles", f)
+    import_reference(workspace, "grilles", f, replace=True)
     df = store.query_df(workspace, "SELECT article, date_debut, date_fin, qte_min FROM price_grids")
     assert len(df) == 1 and str(df.loc[0, "date_fin"])[:10] == "2026-12-31"
+
+
+def test_grilles_are_replaced_only_when_asked_and_backed_up(workspace: Path, tmp_path: Path) -> None:
+    """Price rules have no key: a file never silently replaces them; --replace backs them up first."""
+    def count() -> int:
+        return int(store.query_df(workspace, "SELECT count(*) AS n FROM price_grids").loc[0, "n"])
+
+    old = tmp_path / "anciennes.csv"
+    old.write_text("ref;article;categorie_tarifaire;prix_ht\nTF1;MIEL;REV;5,90\nTF2;BECH;REV;25,00\n"
+                   "TF3;COUSS;REV;15,90\n", encoding="utf-8")
+    new = tmp_path / "nouvelles.csv"
+    new.write_text("ref;article;categorie_tarifaire;prix_ht\nTF9;MIEL;REV;6,10\n", encoding="utf-8")
+    import_reference(workspace, "grilles", old)                   # an empty workspace: nothing is replaced
+    with pytest.raises(ImportFileError) as exc:
+        import_reference(workspace, "grilles", new)
+    assert "3 règle(s)" in exc.value.message_fr and "--replace" in exc.value.message_fr and count() == 3
+    rep = import_reference(workspace, "grilles", new, replace=False)     # --append
+    assert (rep.inserted, rep.replaced, rep.backup, count()) == (1, 0, None, 4)
+    rep = import_reference(workspace, "grilles", new, replace=True, backup_dir=tmp_path / "bk")
+    assert (rep.inserted, rep.replaced, count()) == (1, 4, 1)
+    assert rep.backup is not None and Path(rep.backup).parent == tmp_path / "bk"
+    with open(rep.backup, encoding="utf-8-sig", newline="") as fh:
+        backed = list(csv.DictReader(fh, delimiter=";"))
+    assert sorted(r["ref"] for r in backed) == ["TF1", "TF2", "TF3", "TF9"]
+    assert all(r["motif"] == "remplacée par l'import de nouvelles.csv" for r in backed)
+    hist = store.query_df(workspace, "SELECT message, reference FROM history WHERE kind = 'action'")
+    assert len(hist) == 1 and hist.loc[0, "reference"] == rep.backup
+    assert "4 règle(s) remplacée(s) par 1" in hist.loc[0, "message"]
+
+
+def test_cli_import_grilles_announces_the_replacement(workspace: Path, tmp_path: Path) -> None:
+    f = tmp_path / "g.csv"
+    f.write_text("ref;article;prix_ht\nTF1;MIEL;5,90\nTF2;BECH;25,00\n", encoding="utf-8")
+    cmd = [sys.executable, "-m", "econn.cli", "import", "grilles", str(f), "--workspace", str(workspace)]
+    assert subprocess.run(cmd, capture_output=True, text=True, timeout=120).returncode == 0
+    refused = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert refused.returncode == 2 and "--replace" in refused.stderr and "Traceback" not in refused.stderr
+    done = subprocess.run([*cmd, "--replace", "--backup-dir", str(tmp_path / "bk")], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0
+    assert "2 règle(s) tarifaire(s) remplacée(s) par les 2 du fichier" in done.stdout
+    assert f"sauvegarde : {tmp_path / 'bk'}" in done.stdout
 
 
 @pytest.mark.parametrize("content,expected", [

@@ -107,6 +107,22 @@ def test_cleanup_dry_run_then_apply_with_backup(demo_workspace: Path) -> None:
     assert "econn-plan-row" not in page.plan.value  # re-planned: nothing left
 
 
+def test_cleanup_plan_reads_right_on_the_page(demo_workspace: Path) -> None:
+    """Page 03 shows each planned rule with its own date, client or category where the message says so."""
+    from test_diag_cleanup import expected_plan_messages
+
+    from econn.ui.format import esc
+
+    page = DiagnosticsPage(demo_workspace)
+    _run(page, "nettoyage-grilles")
+    table = page.findings.value
+    for (code, rule), (message, value) in expected_plan_messages(demo_workspace).items():
+        row = next(r for r in table.split("<tr")[1:] if f'data-code="{code}"' in r and esc(message) in r)
+        assert f">{esc(value)}<" in row and rule in row
+    assert "expirée depuis le CREMBR" not in table and "identique à suppression prévue" not in table
+    assert "client CLI99999 absent" in page.plan.value and "catégorie VIP inconnue" in page.plan.value
+
+
 def test_safety_block_shows_the_lift(demo_workspace: Path) -> None:
     with store.transaction(demo_workspace) as con:
         store.set_setting(con, "securite.grilles_suppression.seuil", "0.5")

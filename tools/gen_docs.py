@@ -42,7 +42,8 @@ def findings_page() -> str:
         "fixed) — a French message rendered from the template below (`{placeholders}` are filled with the",
         "finding's values), a hint, and where it was seen (file, line, document, column, value). A check may",
         "raise a code's level (an *alerte* that becomes an *erreur* in a stricter context); the level below",
-        "is the usual one.",
+        "is the usual one. Each placeholder is a typed slot ([table at the end](#placeholders)): a finding",
+        "made with a slot missing or of another type is refused, so a date slot never shows an article code.",
         "",
     ]
     order = list(SECTIONS.values()) + ["Autres"]
@@ -52,7 +53,37 @@ def findings_page() -> str:
             out.append(f"| `{s.code}` | {s.level.value} | {_cell(s.title)} | {_cell(s.template)} | "
                        f"{_cell(s.hint)} |")
         out.append("")
+    out += _slots_section()
     return "\n".join(out)
+
+
+def _kind(types: tuple[type, ...]) -> str:
+    import datetime as dt
+    from decimal import Decimal
+
+    if dt.date in types:
+        return "date"
+    if Decimal in types or float in types:
+        return "number"
+    return "text" if str in types else "integer"
+
+
+def _slots_section() -> list[str]:
+    """The placeholders: name, accepted types, what they hold, and the codes whose subject or value they fill."""
+    from econn.findings import CATALOGUE, SLOTS
+
+    out = ["## Placeholders", "",
+           "The column « sujet » or « valeur » of a report holds the slot a code names for it (code list on the",
+           "right); the other codes get those columns from the check.", "",
+           "| placeholder | type | holds | sujet of | valeur of |", "|---|---|---|---|---|"]
+    for name in sorted(SLOTS):
+        slot = SLOTS[name]
+        types = _kind(slot.types)
+        subj = ", ".join(f"`{c}`" for c, s in sorted(CATALOGUE.items()) if s.subject == name)
+        val = ", ".join(f"`{c}`" for c, s in sorted(CATALOGUE.items()) if s.value == name)
+        out.append(f"| `{{{name}}}` | {types} | {_cell(slot.label)} | {subj or '—'} | {val or '—'} |")
+    out.append("")
+    return out
 
 
 PAGES: dict[str, Callable[[], str]] = {"docs/findings.md": findings_page}

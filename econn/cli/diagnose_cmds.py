@@ -72,10 +72,15 @@ def _print_human(result: Any) -> None:
           f"({result.seconds:.2f} s)")
     for code, group in groupby(sorted(result.findings, key=lambda f: (-f.level.rank, f.code)), key=lambda f: f.code):
         items = list(group)
-        print(f"\n{code} ({len(items)}) — {items[0].hint}")
+        # One hint for the code when its findings share it; else each finding's own (a nettoyage says why
+        # each rule goes).
+        shared = len({f.hint for f in items}) == 1
+        print(f"\n{code} ({len(items)})" + (f" — {items[0].hint}" if shared else ""))
         for f in items:
             where = " ".join(x for x in (f.source, f"ligne {f.line}" if f.line else None) if x)
             print(f"  [{f.level.value}] {f.subject or ''} : {f.message}" + (f" ({where})" if where else ""))
+            if not shared and f.hint:
+                print(f"      → {f.hint}")
     if result.clusters:
         print(f"\nGroupes de doublons ({len(result.clusters)}) :")
         for c in result.clusters:

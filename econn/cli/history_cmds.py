@@ -17,7 +17,9 @@ _SUBCOMMANDS = ("resolve", "purge", "settings")
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("history", help="historique des synchronisations (réceptions, envois, erreurs)",
-                       description="Historique des synchronisations, du plus récent au plus ancien. Sous-commandes : "
+                       description="Historique des synchronisations, du plus récent au plus ancien, sur la durée de "
+                                   "conservation (2 mois par défaut ; les erreurs encore ouvertes restent listées "
+                                   "quel que soit leur âge). Sous-commandes : "
                                    "« econn history resolve ID --justification TEXTE », « econn history purge », "
                                    "« econn history settings --retention-months N ».")
     p.add_argument("--connector", metavar="CODE", help="un connecteur (défaut : tous)")

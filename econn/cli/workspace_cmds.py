@@ -23,7 +23,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("kind", choices=["articles", "tiers", "tva", "unites", "pays", "reglements", "grilles"],
                    help="type de données")
     p.add_argument("file", help="fichier CSV ou .xlsx")
-    p.add_argument("--replace", action="store_true", help="vider la table avant l'import")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--replace", action="store_true",
+                      help="vider la table avant l'import (grilles : les règles actuelles sont d'abord sauvegardées "
+                           "en CSV)")
+    mode.add_argument("--append", action="store_true",
+                      help="grilles : ajouter les règles du fichier aux règles actuelles (sans --replace ni "
+                           "--append, un espace qui a déjà des règles refuse le fichier)")
+    p.add_argument("--backup-dir", metavar="DOSSIER",
+                   help="grilles --replace : dossier de la sauvegarde CSV (défaut : sauvegardes/ dans l'espace)")
     p.add_argument("--format", metavar="ID", dest="source_format",
                    help="export de GC imposé (sage100-articles, gestimum-tiers…) ; défaut : reconnu d'après "
                         "l'entête (voir docs/formats.md)")
@@ -61,10 +69,16 @@ def _import(args: argparse.Namespace) -> int:
     from ..store.workspace import resolve_workspace
 
     ws = resolve_workspace(args.workspace)
-    rep = import_reference(ws, args.kind, args.file, replace=True if args.replace else None,
+    rep = import_reference(ws, args.kind, args.file,
+                           replace=True if args.replace else False if args.append else None,
                            source_format=args.source_format, header_map=parse_map(args.map, args.kind),
-                           connector=args.connector)
+                           connector=args.connector, backup_dir=args.backup_dir)
     msg = f"{rep.rows} ligne(s) lue(s) : {rep.inserted} ajoutée(s), {rep.updated} mise(s) à jour dans {ws}"
+    if rep.replaced:
+        msg += (f"\n{rep.replaced} règle(s) tarifaire(s) remplacée(s) par les {rep.rows} du fichier (--replace)"
+                if args.kind == "grilles" else f"\n{rep.replaced} ligne(s) supprimée(s) avant l'import (--replace)")
+    if rep.backup:
+        msg += f" ; sauvegarde : {rep.backup}"
     if rep.format:
         from ..reading.formats import get_format
 

@@ -126,11 +126,11 @@ def build_history(rng: random.Random, today: dt.date, tiers: dict[str, Row],
                    message=f"Document {o.number} intégré : {'commande' if connector == 'CSV' else 'livraison'} "
                            f"n° {gc_no}")
         if o.customer.get("pays") not in (None, "FR") and rng.random() < 0.7:
-            f = make("TVA-B2C-UE", subject=o.customer["pays"], value="20 %", document=o.number)
+            f = make("TVA-B2C-UE", document=o.number, country=o.customer["pays"], rate=Decimal(20))
             row.update(level="alerte", code=f.code, message=f.message, hint=f.hint)
         elif rng.random() < 0.05:
-            f = make("DOC-TOT", document=o.number, expected=str(total_ttc).replace(".", ","),
-                     actual=str(total_ttc - Decimal("0.01")).replace(".", ","))
+            f = make("DOC-TOT", document=o.number, basis="TTC", declared_total=total_ttc,
+                     lines_total=total_ttc - Decimal("0.01"))
             row.update(level="alerte", code=f.code, message=f.message, hint=f.hint)
         h.history.append(row)
     h.last_document, h.last_payment = gc_no, pay_no
@@ -154,7 +154,7 @@ def _error_row(rng: random.Random, today: dt.date, at: dt.datetime, o: Order, pr
     if problem == "COR-ART":
         f = make(problem, value="ARRO" if o.number.startswith("CW") else "ECHANT-PUB", document=o.number)
     elif problem == "ART-ABS-GC":
-        f = make(problem, value=f"{line.sku}-OLD", document=o.number)
+        f = make(problem, article_ref=f"{line.sku}-OLD", document=o.number)
     elif problem == "COR-TVA":
         f = make(problem, value="TVA 20%", document=o.number)
     elif problem == "COR-UNI":
@@ -178,7 +178,7 @@ def _envois(h: History, rng: random.Random, today: dt.date, exportable: dict[str
         at = _at(day, rng, 12, 14)
         h.history.append({"connector": "CSV", "kind": "envoi", "data_type": "article", "level": "succès", "at": at,
                           "message": f"{exportable['CSV']} articles envoyés (disponibles à l'export)"})
-        f = make("ART-ABS-SITE", subject="ARRO")
+        f = make("ART-ABS-SITE", article="ARRO")
         h.history.append({"connector": "CSV", "kind": "envoi", "data_type": "article", "level": "alerte", "at": at,
                           "code": f.code, "message": f.message, "hint": f.hint, "reference": "ARRO"})
         at = _at(day, rng, 19, 21)

@@ -94,10 +94,10 @@ def _ordered(con: duckdb.DuckDBPyConnection, connector: str | None) -> list[find
             # A GC code is not enough: the reception needs the connector's correspondence (README « ARRO »).
             out.append(findings.make("COR-ART", value=shown, subject=r["gc_code"], **where))
             continue
-        out.append(findings.make("ART-ABS-GC", value=shown, subject=r["sku"], **where))
+        out.append(findings.make("ART-ABS-GC", article_ref=shown, subject=r["sku"], **where))
         near = r["near_gc"] or (r["near_cor"].split(" → ")[-1] if r["near_cor"] else None)
         if near:
-            out.append(findings.make("ART-NEAR", value=r["sku"], subject=near, **where))
+            out.append(findings.make("ART-NEAR", article_ref=r["sku"], article=near, **where))
     # Integrated lines whose article has since been deleted from the GC.
     for r in _rows(con, """
             SELECT d.connector, d.ext_number, l.line_no, l.article
@@ -105,7 +105,7 @@ def _ordered(con: duckdb.DuckDBPyConnection, connector: str | None) -> list[find
             WHERE (? IS NULL OR d.connector = ?) AND l.article IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.code = l.article)
             ORDER BY 1, 2, 3""", [connector, connector]):
-        out.append(findings.make("ART-ABS-GC", value=r["article"], subject=r["article"], source=r["connector"],
+        out.append(findings.make("ART-ABS-GC", article_ref=r["article"], subject=r["article"], source=r["connector"],
                                  document=r["ext_number"], line=int(r["line_no"]), column="article"))
     return out
 
@@ -121,8 +121,8 @@ def _not_sent(con: duckdb.DuckDBPyConnection, connector: str | None) -> list[fin
           AND NOT EXISTS (SELECT 1 FROM correspondences c WHERE c.connector = k.code AND c.domain = 'article'
                           AND c.state = 'valide' AND c.gc_value = a.code)
         ORDER BY 1, 2""", [connector, connector])
-    return [findings.make("ART-ABS-SITE", subject=r["code"], source=r["connector"], value=r["code"],
-                          column="article") for r in rows]
+    return [findings.make("ART-ABS-SITE", article=r["code"], source=r["connector"], column="article")
+            for r in rows]
 
 
 def _references(con: duckdb.DuckDBPyConnection, connector: str | None) -> list[findings.Finding]:
@@ -141,7 +141,7 @@ def _references(con: duckdb.DuckDBPyConnection, connector: str | None) -> list[f
               AND trim(external_value) <> '' AND (? IS NULL OR connector = ?)
             GROUP BY ALL HAVING count(DISTINCT gc_value) > 1 ORDER BY 1, 2""", [connector, connector]):
         for target in r["targets"]:
-            out.append(findings.make("ART-REF-DUP", value=r["ext"], subject=target, source=r["connector"],
+            out.append(findings.make("ART-REF-DUP", article_ref=r["ext"], subject=target, source=r["connector"],
                                      detail=", ".join(r["targets"])))
     for r in _rows(con, """
             SELECT c.connector, c.external_value, c.external_variant, a.code
@@ -149,5 +149,5 @@ def _references(con: duckdb.DuckDBPyConnection, connector: str | None) -> list[f
             WHERE c.domain = 'article' AND c.state = 'valide' AND NOT a.actif AND (? IS NULL OR c.connector = ?)
             ORDER BY 1, 2""", [connector, connector]):
         ext = r["external_value"] + (f" / {r['external_variant']}" if r["external_variant"] else "")
-        out.append(findings.make("ART-INACTIF", subject=r["code"], value=ext, source=r["connector"]))
+        out.append(findings.make("ART-INACTIF", article=r["code"], value=ext, source=r["connector"]))
     return out

@@ -51,7 +51,7 @@ def findings_from(result: DuplicateResult, records: dict[str, dict[str, Any]]) -
         members = ", ".join(_label(records[m]) for m in c["members"])
         ev = "; ".join(f"{'/'.join(e['pair'])} : {_agreeing(e['fields'])}" for e in c["evidence"])
         out.append(findings.make(
-            "CLI-FUZZ", score=f"{c['score']:.2f}".replace(".", ","),
+            "CLI-FUZZ", score=float(c["score"]),
             detail=f"{members} — {ev} — à conserver : {c['keep']}",
             subject=", ".join(c["members"]), value=c["keep"], cluster=c["id"]))
     homo = result.distinct[result.distinct["reason"] == "homonyme"] if len(result.distinct) else result.distinct

@@ -18,7 +18,6 @@ then the one created in the GC, then the oldest.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
 import time
@@ -178,12 +177,14 @@ def run(workspace: str | os.PathLike[str], *, connector: str | None = None, toda
     labels = {"email": ("CLI-DUP-EMAIL", "e-mail"), "tel": ("CLI-DUP-TEL", "téléphone")}
 
     def emit(code: str, members: list[str], value: str, column: str, level: findings.Level | None = None,
-             note: str = "", message: str | None = None, hint: str | None = None) -> None:
+             note: str = "", hint: str | None = None, relation: str | None = None) -> None:
         names = ", ".join(f"{m} ({info[m]['shown']})" for m in members)
+        # CLI-SHARED says in its message how the tiers are related; the others add the note to the list.
+        shared = {"kind": column.capitalize(), "relation": relation} if relation else {}
+        detail = names if relation else names + (f" — {note}" if note else "")
         for m in members:
-            f = findings.make(code, level, subject=m, value=value, column=column, hint=hint,
-                              detail=names + (f" — {note}" if note else ""), members=members)
-            out.append(dataclasses.replace(f, message=message.format(names=names)) if message else f)
+            out.append(findings.make(code, level, subject=m, value=value, column=column, hint=hint, detail=detail,
+                                     members=members, **shared))
 
     for g in groups:
         kt, key, members = g["ktype"], g["key"], g["members"]
@@ -202,13 +203,11 @@ def run(workspace: str | os.PathLike[str], *, connector: str | None = None, toda
                 if len(addresses) == 1:
                     # A household (or one office): related people, so not CLI-SHARED's « sans lien » wording.
                     emit("CLI-SHARED", members, key, what, findings.Level.ALERTE,
-                         "même adresse, noms différents : pas un doublon, mais une commande identifiée par ce "
-                         f"{what} peut aller au mauvais tiers",
-                         message=f"{what.capitalize()} « {key} » partagé à la même adresse (foyer) : {{names}}",
+                         relation="des tiers à la même adresse (foyer)",
                          hint=f"Pas un doublon : donnez à chacun son propre {what} ou faites de l'un un contact "
                               "de l'autre, pour que les commandes arrivent sur le bon tiers.")
                 else:
-                    emit("CLI-SHARED", members, key, what, None, f"{what} partagé par des tiers sans lien")
+                    emit("CLI-SHARED", members, key, what, relation="des tiers sans lien")
         elif kt == "siret":
             emit("CLI-DUP-SIRET", members, key, "SIRET", None, "même SIRET")
             pairs.append((members, f"SIRET {key}", "CLI-DUP-SIRET"))

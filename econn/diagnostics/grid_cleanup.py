@@ -10,70 +10,69 @@ history row in one transaction.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import time
-from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from .. import findings, store
 from ..errors import EconnError
-from ..safe_output import write_csv
-from . import safety
+from ..store.grid_backup import BackupError, backup_rules
+from . import price_grids, safety
 from .base import DiagnosticResult
-from .price_grids import RULES_SQL, duplicate_rules
 
 NAME = "nettoyage-grilles"
 OPERATION = "grilles_suppression"
 CODES = ("PRIX-EXPIRE", "PRIX-DUP", "PRIX-ORPH-ART", "PRIX-ORPH-CLI", "PRIX-ORPH-GRP", "SEC-SEUIL")
-BACKUP_COLUMNS = ("id", "ref", "source", "article", "categorie_tarifaire", "client", "qte_min", "prix_ht",
-                  "remise_pct", "date_debut", "date_fin", "created_at", "motif")
 
 
 class CleanupError(EconnError):
     """The cleanup cannot run as asked (rules not in the plan, backup folder unusable)."""
 
 
+def _reason(f: findings.Finding) -> str:
+    """Why the nettoyage removes a rule, in French, from the finding's slots."""
+    x = f.extra
+    if f.code == "PRIX-EXPIRE":
+        return f"expirée depuis le {x['end_date']:%d/%m/%Y}"
+    if f.code == "PRIX-DUP":
+        return f"doublon exact de {x['kept_rule']} (conservée)"
+    if f.code == "PRIX-ORPH-ART":
+        return f"article {x['article']} {x['detail']}"
+    if f.code == "PRIX-ORPH-CLI":
+        return f"client {x['client']} {x['detail']}"
+    return f"catégorie {x['category']} inconnue"
+
+
+def _plan(con: duckdb.DuckDBPyConnection, today: dt.date) -> tuple[list[dict[str, Any]], list[findings.Finding]]:
+    """The rules to remove (id, ref, article, codes, French reasons) and one finding per reason.
+
+    The findings are the « grilles de prix » diagnostic's own (:func:`price_grids.cleanup_findings`): same
+    codes, same slots, same messages, as alerts whose hint says the nettoyage will remove the rule.
+    """
+    entries: dict[int, dict[str, Any]] = {}
+    out: list[findings.Finding] = []
+    for f in price_grids.cleanup_findings(con, today):
+        why = _reason(f)
+        e = entries.setdefault(f.extra["rule_id"], {"id": f.extra["rule_id"], "ref": f.subject,
+                                                    "article": f.extra["article"], "codes": [], "reasons": []})
+        e["codes"].append(f.code)
+        e["reasons"].append(why)
+        out.append(dataclasses.replace(f, level=findings.Level.ALERTE,
+                                       hint=f"Sera supprimée par le nettoyage : {why}."))
+    order = {c: i for i, c in enumerate(CODES)}
+    for e in entries.values():
+        pairs = sorted(zip(e["codes"], e["reasons"], strict=True), key=lambda p: order[p[0]])
+        e["codes"], e["reasons"] = [c for c, _ in pairs], [r for _, r in pairs]
+    out.sort(key=lambda f: (f.subject or "", order[f.code]))
+    return sorted(entries.values(), key=lambda e: (e["ref"], e["id"])), out
+
+
 def _plan_rows(con: duckdb.DuckDBPyConnection, today: dt.date) -> list[dict[str, Any]]:
-    """One entry per rule to remove: id, ref, article, codes and French reasons."""
-    reasons: dict[int, dict[str, Any]] = {}
-
-    def add(rule_id: int, ref: str, article: str | None, code: str, why: str) -> None:
-        entry = reasons.setdefault(rule_id, {"id": rule_id, "ref": ref, "article": article, "codes": [],
-                                             "reasons": []})
-        entry["codes"].append(code)
-        entry["reasons"].append(why)
-
-    for r in con.execute(f"""
-            WITH r AS ({RULES_SQL})
-            SELECT id, ref, article, d1 FROM r
-            WHERE d1 < ? AND (d0 IS NULL OR d0 <= d1) ORDER BY ref""", [today]).fetchall():
-        add(r[0], r[1], r[2], "PRIX-EXPIRE", f"expirée depuis le {r[3]:%d/%m/%Y}")
-    for r in duplicate_rules(con):
-        add(r["id"], r["ref"], r["article"], "PRIX-DUP", f"doublon exact de {r['kept']} (conservée)")
-    for r in con.execute(f"""
-            WITH r AS ({RULES_SQL})
-            SELECT r.id, r.ref, r.article,
-                   CASE WHEN a.code IS NULL THEN 'absent' WHEN NOT a.actif THEN 'en sommeil' END AS art,
-                   CASE WHEN r.cli IS NULL THEN NULL WHEN t.code IS NULL THEN 'absent'
-                        WHEN NOT t.actif THEN 'en sommeil' END AS cli,
-                   CASE WHEN r.cat IS NOT NULL AND pc.code IS NULL THEN 'inconnue' END AS cat,
-                   r.cli AS client, r.cat AS categorie
-            FROM r LEFT JOIN articles a ON a.code = r.article LEFT JOIN tiers t ON t.code = r.cli
-                   LEFT JOIN price_categories pc ON pc.code = r.cat
-            WHERE a.code IS NULL OR NOT a.actif OR (r.cli IS NOT NULL AND (t.code IS NULL OR NOT t.actif))
-               OR (r.cat IS NOT NULL AND pc.code IS NULL)
-            ORDER BY r.ref""").fetchall():
-        rule_id, ref, article, art, cli, cat, client, categorie = r
-        if art:
-            add(rule_id, ref, article, "PRIX-ORPH-ART", f"article {article} {art}")
-        if cli:
-            add(rule_id, ref, article, "PRIX-ORPH-CLI", f"client {client} {cli}")
-        if cat:
-            add(rule_id, ref, article, "PRIX-ORPH-GRP", f"catégorie {categorie} inconnue")
-    return sorted(reasons.values(), key=lambda e: e["ref"])
+    return _plan(con, today)[0]
 
 
 def plan(workspace: str | os.PathLike[str], today: dt.date | None = None, **_: Any) -> DiagnosticResult:
@@ -84,19 +83,17 @@ def plan(workspace: str | os.PathLike[str], today: dt.date | None = None, **_: A
         today: reference date for expired rules (default: the real today).
 
     Returns:
-        A result whose findings explain each removal (PRIX-EXPIRE, PRIX-DUP, PRIX-ORPH-*; plus SEC-SEUIL
-        when applying the whole plan would be blocked) and whose ``extra["plan"]`` lists
-        ``{"id", "ref", "article", "codes", "reasons"}``; ``extra["total"]`` is the number of rules.
+        A result whose findings explain each removal (PRIX-EXPIRE, PRIX-DUP, PRIX-ORPH-*, as the « grilles
+        de prix » diagnostic words them; plus SEC-SEUIL when applying the whole plan would be blocked) and
+        whose ``extra["plan"]`` lists ``{"id", "ref", "article", "codes", "reasons"}``; ``extra["total"]``
+        is the number of rules.
     """
     start = time.perf_counter()
     today = today or dt.date.today()
     with store.connect(workspace, read_only=True) as con:
-        entries = _plan_rows(con, today)
+        entries, out = _plan(con, today)
         total = int(con.execute("SELECT count(*) FROM price_grids").fetchall()[0][0])
         blocked = safety.check_con(con, OPERATION, len(entries), total)
-    out = [findings.make(code, findings.Level.ALERTE, subject=e["ref"], value=e["article"],
-                         detail="suppression prévue : " + why, hint=f"Sera supprimée par le nettoyage : {why}.")
-           for e in entries for code, why in zip(e["codes"], e["reasons"], strict=True)]
     if blocked is not None:
         out.append(blocked)
     return DiagnosticResult(NAME, out, seconds=time.perf_counter() - start,
@@ -107,24 +104,6 @@ def run(workspace: str | os.PathLike[str], *, connector: str | None = None, toda
         **options: Any) -> DiagnosticResult:
     """The dry run under the common diagnostic signature (see :func:`plan`)."""
     return plan(workspace, today=today)
-
-
-def _write_backup(rows: list[tuple[Any, ...]], backup_dir: Path, now: dt.datetime) -> Path:
-    """CSV of the removed rules (UTF-8 with BOM, ``;``), written to a temporary file then renamed."""
-    try:
-        backup_dir.mkdir(parents=True, exist_ok=True)
-        target = backup_dir / f"grilles_supprimees_{now:%Y%m%d_%H%M%S}.csv"
-        n = 1
-        while target.exists():
-            n += 1
-            target = backup_dir / f"grilles_supprimees_{now:%Y%m%d_%H%M%S}_{n}.csv"
-        # A rule's ref or client comes from a shop's file: every cell is neutralised like any CSV econn writes.
-        write_csv(target, rows, BACKUP_COLUMNS, encoding="utf-8-sig", line_terminator="\r\n")
-    except OSError as exc:
-        raise CleanupError(f"cannot write backup in {backup_dir}: {exc}",
-                           f"Sauvegarde impossible dans {backup_dir} ({exc.strerror or exc}) : rien n'a été "
-                           "supprimé.") from exc
-    return target
 
 
 def apply(workspace: str | os.PathLike[str], plan_ids: list[int], *, backup_dir: str | os.PathLike[str],
@@ -166,12 +145,11 @@ def apply(workspace: str | os.PathLike[str], plan_ids: list[int], *, backup_dir:
         blocked = safety.check_con(con, OPERATION, len(ids), total, now=now)
         if blocked is not None:
             return {"status": "bloque", "removed": 0, "refs": [], "finding": blocked.to_dict()}
-        rows = con.execute("""
-            SELECT id, ref, source, article, categorie_tarifaire, client, qte_min, prix_ht, remise_pct,
-                   date_debut, date_fin, created_at
-            FROM price_grids WHERE id IN (SELECT unnest(?::BIGINT[])) ORDER BY ref, id""", [ids]).fetchall()
-        rows = [(*r, " ; ".join(planned[r[0]]["reasons"])) for r in rows]
-        backup = _write_backup(rows, Path(backup_dir), now)
+        try:
+            backup, rows = backup_rules(con, backup_dir, now=now, ids=ids,
+                                        motifs={i: " ; ".join(planned[i]["reasons"]) for i in ids})
+        except BackupError as exc:
+            raise CleanupError(exc.args[0], exc.message_fr) from exc
         con.execute("DELETE FROM price_grids WHERE id IN (SELECT unnest(?::BIGINT[]))", [ids])
         refs = [r[1] for r in rows]
         # An action is closed the moment it is performed, by its author (history has no « user » column).

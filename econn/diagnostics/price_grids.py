@@ -29,6 +29,7 @@ CODES = ("PRIX-DUP", "PRIX-CONFLIT", "PRIX-CHEV", "PRIX-DATES", "PRIX-EXPIRE", "
 SETTING_MAX_DISCOUNT = "grilles.remise_max"
 DEFAULT_MAX_DISCOUNT = Decimal(50)
 KEEP_BASE_PRICE = -1  # PrestaShop sentinel
+EMPTY = "(vide)"      # a rule without an article, as messages show it
 
 # Normalised rules: sentinels folded once, so that every check below compares like with like.
 RULES_SQL = """
@@ -41,11 +42,7 @@ RULES_SQL = """
 """
 
 
-def fmt_num(v: object) -> str:
-    """French number for messages: 15.9000 → « 15,90 », 65.0000 → « 65 »."""
-    d = Decimal(str(v))
-    text = f"{d:.2f}" if d != d.to_integral_value() else f"{d:.0f}"
-    return text.replace(".", ",")
+fmt_num = findings.fr_number   # French number for messages: 15.9000 → « 15,90 », 65.0000 → « 65 »
 
 
 def _describe(prix: object, rem: object) -> str:
@@ -95,15 +92,33 @@ def run(workspace: str | os.PathLike[str], *, connector: str | None = None, toda
         ceiling = Decimal(str(options.get("max_discount")
                               or store.get_setting(con, SETTING_MAX_DISCOUNT, str(DEFAULT_MAX_DISCOUNT))))
         for r in duplicate_rules(con):
-            out.append(findings.make("PRIX-DUP", subject=r["ref"], value=r["article"],
-                                     detail=f"{r['kept']} (règle conservée : la plus récente)"))
+            out.append(_dup(r))
         out += _conflicts(con)
         out += _overlaps(con)
         out += _single_rule_checks(con, today, ceiling)
         out += _tiers(con)
         for r in _rows(con, "SELECT code FROM articles WHERE actif AND prix_ht IS NULL ORDER BY code"):
-            out.append(findings.make("PRIX-BASE", subject=r["code"], value=r["code"], column="prix_ht"))
+            out.append(findings.make("PRIX-BASE", article=r["code"], column="prix_ht"))
     return DiagnosticResult(NAME, out, seconds=time.perf_counter() - start)
+
+
+CLEANUP_CODES = ("PRIX-EXPIRE", "PRIX-DUP", "PRIX-ORPH-ART", "PRIX-ORPH-CLI", "PRIX-ORPH-GRP")
+
+
+def cleanup_findings(con: duckdb.DuckDBPyConnection, today: dt.date) -> list[findings.Finding]:
+    """The findings of :func:`run` that the nettoyage removes (expired, exact duplicates, orphans).
+
+    The same checks as the diagnostic, so that the nettoyage never plans a rule the diagnostic does not
+    report with the same code; each finding carries ``extra["rule_id"]``.
+    """
+    out = [_dup(r) for r in duplicate_rules(con)]
+    out += [f for f in _single_rule_checks(con, today, DEFAULT_MAX_DISCOUNT) if f.code in CLEANUP_CODES]
+    return out
+
+
+def _dup(r: dict[str, Any]) -> findings.Finding:
+    return findings.make("PRIX-DUP", rule=r["ref"], article=r["article"] or EMPTY, kept_rule=r["kept"],
+                         rule_id=r["id"])
 
 
 def _conflicts(con: duckdb.DuckDBPyConnection) -> list[findings.Finding]:
@@ -118,9 +133,8 @@ def _conflicts(con: duckdb.DuckDBPyConnection) -> list[findings.Finding]:
              AND b.d1 IS NOT DISTINCT FROM a.d1
              AND (b.prix IS DISTINCT FROM a.prix OR b.rem IS DISTINCT FROM a.rem)
         WHERE a.nv > 1 GROUP BY a.ref, a.article ORDER BY a.ref""")
-    return [findings.make("PRIX-CONFLIT", subject=r["ref"], value=_describe(r["prix"], r["rem"]),
-                          detail=f"{_describe(r['prix'], r['rem'])} sur {r['article']}, "
-                                 f"autre valeur dans {', '.join(r['others'])}") for r in rows]
+    return [findings.make("PRIX-CONFLIT", rule=r["ref"], terms=_describe(r["prix"], r["rem"]), article=r["article"],
+                          other_rules=", ".join(r["others"])) for r in rows]
 
 
 def _overlaps(con: duckdb.DuckDBPyConnection) -> list[findings.Finding]:
@@ -133,8 +147,8 @@ def _overlaps(con: duckdb.DuckDBPyConnection) -> list[findings.Finding]:
              AND coalesce(a.d0, DATE '0001-01-01') <= coalesce(b.d1, DATE '9999-12-31')
              AND coalesce(b.d0, DATE '0001-01-01') <= coalesce(a.d1, DATE '9999-12-31')
         GROUP BY a.ref, a.article ORDER BY a.ref""")
-    return [findings.make("PRIX-CHEV", subject=r["ref"], value=r["article"],
-                          detail=f"{r['article']} : période commune avec {', '.join(r['others'])}") for r in rows]
+    return [findings.make("PRIX-CHEV", rule=r["ref"], article=r["article"], other_rules=", ".join(r["others"]))
+            for r in rows]
 
 
 def _single_rule_checks(con: duckdb.DuckDBPyConnection, today: dt.date,
@@ -154,32 +168,32 @@ def _single_rule_checks(con: duckdb.DuckDBPyConnection, today: dt.date,
         ORDER BY r.ref""")
     for r in rows:
         ref = r["ref"]
+        rule = {"rule": ref, "rule_id": r["id"], "article": r["article"] or EMPTY}
         if not r["art_exists"] or not r["art_actif"]:
-            out.append(findings.make("PRIX-ORPH-ART", subject=ref, value=r["article"], column="article",
+            out.append(findings.make("PRIX-ORPH-ART", **rule, column="article",
                                      detail="absent" if not r["art_exists"] else "en sommeil"))
         if r["cli"] is not None and (not r["cli_exists"] or not r["cli_actif"]):
-            out.append(findings.make("PRIX-ORPH-CLI", subject=ref, value=r["cli"], column="client",
+            out.append(findings.make("PRIX-ORPH-CLI", **rule, client=r["cli"], column="client",
                                      detail="absent" if not r["cli_exists"] else "en sommeil"))
         if r["cat"] is not None and not r["cat_exists"]:
-            out.append(findings.make("PRIX-ORPH-GRP", subject=ref, value=r["cat"], column="categorie_tarifaire"))
+            out.append(findings.make("PRIX-ORPH-GRP", **rule, category=r["cat"], column="categorie_tarifaire"))
         inverted = r["d0"] is not None and r["d1"] is not None and r["d0"] > r["d1"]
         if inverted:
-            out.append(findings.make("PRIX-DATES", subject=ref, value=r["d0"].strftime("%d/%m/%Y"),
+            out.append(findings.make("PRIX-DATES", **rule, start_date=r["d0"], end_date=r["d1"],
                                      column="date_debut"))
         elif r["d1"] is not None and r["d1"] < today:
-            out.append(findings.make("PRIX-EXPIRE", subject=ref, value=r["d1"].strftime("%d/%m/%Y"),
-                                     column="date_fin"))
+            out.append(findings.make("PRIX-EXPIRE", **rule, end_date=r["d1"], column="date_fin"))
         prix = r["prix"]
         if prix is not None and prix < 0 and prix != KEEP_BASE_PRICE:
-            out.append(findings.make("PRIX-NEG", subject=ref, value=fmt_num(prix), column="prix_ht"))
+            out.append(findings.make("PRIX-NEG", **rule, price=prix, column="prix_ht"))
         if prix is not None and prix == 0:
-            out.append(findings.make("PRIX-ZERO", subject=ref, value="0", column="prix_ht"))
+            out.append(findings.make("PRIX-ZERO", **rule, price=prix, column="prix_ht"))
         rem = r["rem"]
         if rem is not None and (rem <= 0 or rem > 100):
-            out.append(findings.make("PRIX-REM", subject=ref, value=fmt_num(rem), column="remise_pct"))
+            out.append(findings.make("PRIX-REM", **rule, discount=rem, column="remise_pct"))
         elif rem is not None and rem > ceiling:
             out.append(findings.make(
-                "PRIX-REM", findings.Level.ALERTE, subject=ref, value=fmt_num(rem), column="remise_pct",
+                "PRIX-REM", findings.Level.ALERTE, **rule, discount=rem, column="remise_pct",
                 hint=f"Remise supérieure au plafond de {fmt_num(ceiling)} % (paramètre {SETTING_MAX_DISCOUNT})."))
         net, cost = r["net"], r["cost"]
         # A discount outside 0–100 % is already PRIX-REM: its absurd net price would only add noise.
@@ -187,13 +201,13 @@ def _single_rule_checks(con: duckdb.DuckDBPyConnection, today: dt.date,
         if net is not None and cost is not None and r["art_exists"] and rem_ok:
             net_ht = net / (1 + Decimal(r["taux"] or 0) / 100) if r["ttc"] else net
             if net_ht < cost:
-                out.append(findings.make("PRIX-COUT", subject=ref, value=fmt_num(net_ht), column="prix_ht",
-                                         detail=f"{fmt_num(cost)} ({r['article']})"))
+                out.append(findings.make("PRIX-COUT", price=net_ht, cost=cost, **rule,
+                                         column="prix_ht"))
         if (r["ttc"] and prix is not None and prix > 0 and r["base"] is not None and r["taux"]
                 and abs(prix - r["base"]) <= Decimal("0.01")
                 and abs(prix - r["base"] * (1 + r["taux"] / 100)) > Decimal("0.01")):
             # A TTC category holding exactly the HT base price: the HT price was typed where TTC is expected.
-            out.append(findings.make("PRIX-HTTTC", subject=ref, value=fmt_num(prix), column="prix_ht"))
+            out.append(findings.make("PRIX-HTTTC", **rule, price=prix, column="prix_ht"))
     return out
 
 
@@ -205,7 +219,7 @@ def _tiers(con: duckdb.DuckDBPyConnection) -> list[findings.Finding]:
               FROM r WINDOW w AS (PARTITION BY article, cat, cli, d0, d1 ORDER BY qte, id))
         SELECT * FROM s WHERE prev_prix IS NOT NULL AND qte > prev_qte AND prix > prev_prix ORDER BY ref""")
     return [findings.make(
-        "PRIX-PALIER", subject=r["ref"], value=r["article"],
+        "PRIX-PALIER", rule=r["ref"], article=r["article"] or EMPTY,
         detail=f"{r['article']} / {r['cat'] or r['cli'] or 'tous'} : qté {fmt_num(r['prev_qte'])} → "
                f"{fmt_num(r['prev_prix'])} ({r['prev_ref']}), qté {fmt_num(r['qte'])} → {fmt_num(r['prix'])}")
         for r in rows]

@@ -94,7 +94,7 @@ def check_con(con: duckdb.DuckDBPyConnection, operation: str, affected: int, tot
                  f"(paramètre {setting_key(operation)})")
     if not exceeded or active_lift(con, operation, now) is not None:
         return None
-    return findings.make("SEC-SEUIL", subject=operation, value=str(affected), detail=shown,
+    return findings.make("SEC-SEUIL", operation=operation, affected=int(affected), detail=shown,
                          hint=f"Levez le mode de sécurité avec une justification écrite si l'opération est voulue : "
                               f"econn securite lever --operation {operation} --justification \"…\".")
 

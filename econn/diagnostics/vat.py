@@ -1,7 +1,8 @@
 """Diagnostic « configuration TVA »: GC codes, label correspondences and the VAT charged on documents.
 
 Documents are the integrated ones (``documents`` + ``document_lines`` + the tiers) and the orders of the
-pending files (country and company read from the file, VAT number from the matched GC tiers). Rates are
+pending files not integrated yet (country and company read from the file, VAT number from the matched GC
+tiers); an order both integrated and still in a pending file (a partial reception) counts once, integrated. Rates are
 checked against the dated, user-editable ``vat_rates`` table at the document date. The territory comes
 from the postcode: 971/972/974 are the DOM rates, 973/976 have no VAT, 20xxx is Corse.
 
@@ -12,7 +13,6 @@ VAT numbers are checked offline with python-stdnum (never ``check_vies``).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
 import time
@@ -132,6 +132,10 @@ def _doc_lines(con: duckdb.DuckDBPyConnection, connector: str | None, pending: p
                       AND cc.state = 'valide' AND cc.external_value = p.client_ext_id AND cc.external_variant = ''
                  LEFT JOIN tiers g ON g.code = cc.gc_value
             WHERE nullif(trim(p.sku), '') IS NOT NULL
+              -- A partial reception leaves its file pending: a document already integrated from it is
+              -- judged once, as integrated (its GC totals and tiers are the ones that count).
+              AND NOT EXISTS (SELECT 1 FROM documents i WHERE i.connector = p.connector
+                                                          AND i.ext_number = p.doc_ext_id)
             ORDER BY 1, 2, 3, 6""", [connector, connector])
     finally:
         for name in ("label_rate", "pending_country", "pending"):
@@ -210,7 +214,8 @@ def _configuration(con: duckdb.DuckDBPyConnection, connector: str | None, today:
         read = vat_rate(r["external_value"])
         if read is not None and read != Decimal(r["taux"]).normalize():
             out.append(findings.make(
-                "TVA-TAUX", subject=r["gc_value"], value=r["external_value"], source=r["connector"],
+                "TVA-TAUX", item=f"le libellé « {r['external_value']} »", subject=r["gc_value"],
+                value=r["external_value"], source=r["connector"],
                 detail=f"le libellé indique {_fmt(read)} %, le code GC {r['gc_value']} vaut {_fmt(r['taux'])} %"))
     for r in _rows(con, """
             SELECT lower(trim(external_value)) AS label, min(external_value) AS shown,
@@ -219,17 +224,14 @@ def _configuration(con: duckdb.DuckDBPyConnection, connector: str | None, today:
             FROM correspondences WHERE domain = 'tva' AND state = 'valide' AND gc_value IS NOT NULL
               AND (? IS NULL OR connector = ?)
             GROUP BY 1 HAVING count(DISTINCT gc_value) > 1 ORDER BY 1""", [connector, connector]):
-        out.append(findings.make("TVA-CONFLIT", subject=r["shown"], value=r["shown"],
-                                 detail=", ".join(r["detail"])))
+        out.append(findings.make("TVA-CONFLIT", vat_label=r["shown"], detail=", ".join(r["detail"])))
     for code, taux, pays in con.execute(
             "SELECT code, taux, upper(pays) FROM tva_codes WHERE actif AND taux <> 0 ORDER BY code").fetchall():
         rate = Decimal(taux).normalize()
         allowed = set().union(*(rates.on(pays, t, today) for t in ("", "DOM", "CORSE")))
         if rates.known(pays) and rate not in allowed:
-            f = findings.make("TVA-INCONNU", subject=code, value=_fmt(rate), column="taux")
-            out.append(dataclasses.replace(
-                f, message=f"Code TVA {code} : taux {_fmt(rate)} % inconnu pour le pays {pays} au "
-                           f"{today:%d/%m/%Y}"))
+            out.append(findings.make("TVA-INCONNU", rate=rate, country=pays, date=today,
+                                     detail=f"code TVA {code} de la GC", subject=code, column="taux"))
     return out
 
 
@@ -241,7 +243,7 @@ def _numbers(con: duckdb.DuckDBPyConnection) -> list[findings.Finding]:
             "WHERE actif AND nullif(trim(tva_intra), '') IS NOT NULL ORDER BY code").fetchall():
         why = check_vat_number(number, _country(pays))
         if why:
-            out.append(findings.make("TVA-NUM", subject=code, value=number, column="tva_intra", detail=why))
+            out.append(findings.make("TVA-NUM", subject=code, vat_number=number, column="tva_intra", detail=why))
     return out
 
 
@@ -269,14 +271,15 @@ def _document_findings(d: dict[str, Any], eu: set[str], rates: _Rates, oss: str 
                        b2c: dict[int, Decimal]) -> list[findings.Finding]:
     out: list[findings.Finding] = []
     doc, day = d["document"], d["doc_date"] or dt.date.today()
-    where = {"subject": doc, "document": doc, "source": d["source"] or d["connector"]}
+    where = {"document": doc, "source": d["source"] or d["connector"]}
     charged = sorted({Decimal(ln["rate"]).normalize() for ln in d["lines"] if ln["rate"] is not None})
     top = max(charged, default=None)
     country, territory = _territory(d["country"], d["cp"])
     # Line rate vs the GC code it carries.
     for ln in d["lines"]:
         if ln["rate"] is not None and ln["code_rate"] is not None and Decimal(ln["rate"]) != Decimal(ln["code_rate"]):
-            out.append(findings.make("TVA-TAUX", value=ln["code_tva"], line=ln["line"], column="taux_tva",
+            out.append(findings.make("TVA-TAUX", item=f"le code TVA {ln['code_tva']}", subject=doc,
+                                     value=ln["code_tva"], line=ln["line"], column="taux_tva",
                                      detail=f"ligne {ln['line']} à {_fmt(ln['rate'])} %, code {ln['code_tva']} à "
                                             f"{_fmt(ln['code_rate'])} %", **where))
     # Rates unknown everywhere they could legitimately come from (destination, France, territory).
@@ -284,17 +287,15 @@ def _document_findings(d: dict[str, Any], eu: set[str], rates: _Rates, oss: str 
     if rates.known(country) or territory:
         for r in charged:
             if r not in known:
-                f = findings.make("TVA-INCONNU", value=_fmt(r), column="taux_tva", **where)
-                out.append(dataclasses.replace(
-                    f, message=f"Taux {_fmt(r)} % inconnu pour le pays {country} au {day:%d/%m/%Y} "
-                               f"(document {doc})"))
+                out.append(findings.make("TVA-INCONNU", rate=r, country=country, date=day,
+                                         detail=f"document {doc}", subject=doc, column="taux_tva", **where))
     if top is None:
         return out
     if territory and country == "FR":
         local = rates.on("FR", territory, day)
         wrong = [r for r in charged if r not in local and r in rates.on("FR", "", day)]
         if wrong:
-            out.append(findings.make("TVA-TERR", value=d["cp"], column="code_postal",
+            out.append(findings.make("TVA-TERR", postcode=d["cp"], column="code_postal",
                                      hint=_TERR_HINT[territory], **where))
     elif d["eu_other"]:
         if d["vat_ok"] and top > 0:
@@ -343,7 +344,7 @@ def _b2c(d: dict[str, Any], top: Decimal, country: str | None, day: dt.date, rat
             else "taux français admis sous le seuil")
     detail = (f"ventes à distance UE {day.year} : {_fmt(sales.quantize(Decimal('0.01')))} € HT pour un seuil de "
               f"{_fmt(threshold)} € ; {status} ; {rule}")
-    return [findings.make("TVA-B2C-UE", value=f"{_fmt(top)} %", column="taux_tva", detail=detail,
+    return [findings.make("TVA-B2C-UE", rate=top, country=country, column="taux_tva", detail=detail,
                           hint=f"{detail[0].upper()}{detail[1:]}. Confirmez le statut OSS dans les paramètres "
                                f"({SETTING_OSS} = oui/non).", **where)]
 
@@ -364,9 +365,9 @@ def _shipping(d: dict[str, Any], charged: list[Decimal], where: dict[str, Any]) 
         return []
     if port > _TOL:
         port_rate = (tax - goods_tax) / port * 100
-        return [findings.make("TVA-PORT", value=f"{_fmt(port_rate.quantize(Decimal('0.1')))} %", column="port",
-                              **where)]
+        return [findings.make("TVA-PORT", rate=port_rate.quantize(Decimal("0.1")), column="port", **where)]
     implied = tax / Decimal(d["total_ht"]) * 100 if d["total_ht"] else Decimal(0)
-    return [findings.make("TVA-TAUX", value=where["document"], column="total_ttc",
+    return [findings.make("TVA-TAUX", item=f"le document {where['document']}", subject=where["document"],
+                          value=where["document"], column="total_ttc",
                           detail=f"taux calculé HT/TTC {_fmt(implied.quantize(Decimal('0.01')))} % ≠ taux des lignes "
                                  f"{', '.join(_fmt(r) for r in charged)} %", **where)]

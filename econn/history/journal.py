@@ -1,9 +1,9 @@
 """« Historique des synchronisations » and the ERO dashboard figures, as data.
 
-* :func:`query` — the history table of one connector or all, filtered by dates, kinds, levels, open errors
-  and a search text (reference, n° doc origine, n° doc GC, nom, message, code; case-insensitive, bound as a
-  parameter with ``%`` and ``_`` escaped), newest first, paginated; ``df.attrs["total"]`` holds the number of
-  matching rows.
+* :func:`query` — the history table of one connector or all, within the retention, filtered by dates, kinds,
+  levels, open errors and a search text (reference, n° doc origine, n° doc GC, nom, message, code;
+  case-insensitive, bound as a parameter with ``%`` and ``_`` escaped), newest first, paginated;
+  ``df.attrs["total"]`` holds the number of matching rows.
 * :func:`counts` — succès / alerte / erreur over the last 48 h (ERO's dashboard); :func:`daily_volumes` —
   per day and level, for the chart.
 * :func:`resolve` — close an error by hand with a mandatory justification (« ressaisi en GC »); the row stays
@@ -181,8 +181,11 @@ def _where(connector: str | None, date_from: Any, date_to: Any, kinds: Any, leve
 def query(workspace: str | os.PathLike[str], connector: str | None = None, *,
           date_from: dt.date | dt.datetime | str | None = None, date_to: dt.date | dt.datetime | str | None = None,
           kinds: list[str] | str | None = None, levels: list[str] | str | None = None, search: str | None = None,
-          open_only: bool = False, limit: int = 500, offset: int = 0) -> Any:
-    """The history rows matching the filters, newest first.
+          open_only: bool = False, limit: int = 500, offset: int = 0, now: dt.datetime | None = None) -> Any:
+    """The history rows matching the filters, newest first, within the retention.
+
+    Rows older than the retention (:func:`retention_months`) are not listed, except open errors, exactly
+    the rows :func:`purge` keeps: the list is the same whether the purge has run yet or not.
 
     Args:
         workspace: the workspace folder.
@@ -197,6 +200,7 @@ def query(workspace: str | os.PathLike[str], connector: str | None = None, *,
         open_only: only errors not closed yet.
         limit: page size (at most 10,000).
         offset: rows skipped (pagination).
+        now: the reference instant of the retention (default: now).
 
     Returns:
         A pandas DataFrame with the columns of :data:`COLUMNS` (titles there); ``attrs["total"]`` is the number of
@@ -207,11 +211,15 @@ def query(workspace: str | os.PathLike[str], connector: str | None = None, *,
     """
     where, params = _where(connector, date_from, date_to, kinds, levels, search, open_only)
     limit = max(0, min(int(limit), 10_000))
-    # Two statements rather than count(*) OVER (): the window materialises every column of every matching
-    # row (1.1 s for one connector-month of 10M rows), while the count reads the filter columns only and the
-    # page is a streaming top-N.
-    sql = f"SELECT {_SELECT} FROM history{where} ORDER BY occurred_at DESC, id DESC LIMIT ? OFFSET ?"
     with store.connect(workspace, read_only=True) as con:
+        kept = cutoff(_retention(con), now or dt.datetime.now())
+        where = (where + " AND " if where else " WHERE ") + \
+            "(occurred_at >= ? OR (level = 'erreur' AND closed_at IS NULL))"
+        params = [*params, kept]
+        # Two statements rather than count(*) OVER (): the window materialises every column of every matching
+        # row (1.1 s for one connector-month of 10M rows), while the count reads the filter columns only and
+        # the page is a streaming top-N.
+        sql = f"SELECT {_SELECT} FROM history{where} ORDER BY occurred_at DESC, id DESC LIMIT ? OFFSET ?"
         df = con.execute(sql, [*params, limit, max(0, int(offset))]).df()
         if offset == 0 and len(df) < limit:
             total = len(df)  # the whole result fits in the page: no second scan

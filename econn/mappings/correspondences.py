@@ -296,6 +296,6 @@ def stale(workspace: str | os.PathLike[str]) -> list[findings.Finding]:
             for connector, ext, variant, gc, deleted in rows:
                 shown = f"{ext} / {variant}" if variant else ext
                 out.append(findings.make(
-                    "COR-STALE", value=f"{label} « {shown} » ({connector})", subject=gc, source=connector,
+                    "COR-STALE", mapping=f"{label} « {shown} » ({connector})", gc_value=gc, source=connector,
                     column=domain, detail="supprimé" if deleted else "en sommeil"))
     return out

@@ -382,7 +382,7 @@ def read_csv(path: str | os.PathLike[str], con: duckdb.DuckDBPyConnection | None
         if sniffed and dialect.confidence < GUESS_CONFIDENCE:
             # The user must confirm a format the sniffer was unsure of (domain brief: FIC-SEP).
             res.findings.append(findings.make(
-                "FIC-SEP", source=str(p), value=_DELIM_NAMES.get(dialect.delimiter, dialect.delimiter),
+                "FIC-SEP", source=str(p), separator=_DELIM_NAMES.get(dialect.delimiter, dialect.delimiter),
                 hint=f"Format deviné avec une confiance de {dialect.confidence:.0%} : confirmez le séparateur "
                      "et la décimale dans l'aperçu."))
         return res
@@ -461,10 +461,10 @@ def _load(p: Path, con: duckdb.DuckDBPyConnection, d: Dialect, table: str, max_b
     out += _unaccounted(idx, header_end if d.has_header else d.skip_rows + len(pre_blanks), accepted_spans,
                         rejects, skipped, con, table)
     out.sort(key=lambda r: r.line)
-    fnd = [findings.make("FIC-REJET", source=str(p), line=r.line, value=r.reason) for r in out]
+    fnd = [findings.make("FIC-REJET", source=str(p), line=r.line, reason=r.reason) for r in out]
     if f.bad_chars:
         fnd.append(findings.make("FIC-ENC", source=str(p), level="alerte",
-                                 value=f"{f.bad_chars} caractère(s) impossible(s) à décoder en {d.encoding}"))
+                                 detail=f"{f.bad_chars} caractère(s) impossible(s) à décoder en {d.encoding}"))
     skipped.sort(key=lambda s: s.line)
     return LoadResult(con, table, columns, int(rows_ok), len(out), out, skipped, d, fnd, str(p),
                       header_end if d.has_header else None, f.partial, f.bytes_read, file_size)

@@ -71,6 +71,8 @@ class ImportReport:
     ignored_columns: list[str] = field(default_factory=list)
     format: str | None = None           # the GC export recognised (econn.reading.formats), e.g. sage100-articles
     notes: list[str] = field(default_factory=list)   # values left out on purpose, in French
+    replaced: int = 0                   # rows removed first (``replace``); grilles: backed up in ``backup``
+    backup: str | None = None
 
 
 def _decode(raw: bytes) -> str:
@@ -235,7 +237,8 @@ def _sql_value(col: str, typ: str, inverted: bool) -> str:
 def import_reference(workspace: str | os.PathLike[str], kind: str, path: str | os.PathLike[str],
                      *, replace: bool | None = None, source_format: str | None = None,
                      header_map: dict[str, str | None] | None = None,
-                     connector: str | None = None) -> ImportReport:
+                     connector: str | None = None,
+                     backup_dir: str | os.PathLike[str] | None = None) -> ImportReport:
     """Load a GC export into the workspace; all or nothing.
 
     Columns are mapped by :func:`econn.reading.headers.map_headers` on the flow named like ``kind``, with
@@ -245,15 +248,20 @@ def import_reference(workspace: str | os.PathLike[str], kind: str, path: str | o
         workspace: workspace folder (created if absent).
         kind: one of ``articles, tiers, tva, unites, pays, reglements, grilles``.
         path: CSV (any usual French dialect) or .xlsx file.
-        replace: empty the table first (default: only for ``grilles``, which has no key).
+        replace: True empties the table first; False adds to it (rows with a known key are updated).
+            ``grilles`` has no key: its rules are replaced only when asked (True, after a CSV backup of
+            the current rules in ``backup_dir``), added with False, and None refuses the file while the
+            workspace holds rules.
         source_format: id of the GC export to apply (:mod:`econn.reading.formats`); default the one
             recognised from the header, if any.
         header_map: explicit header → field choices (``--map``, :func:`econn.reading.headers.parse_map`);
             every header must be a column of the file.
         connector: a connector whose remembered header choices for this flow apply.
+        backup_dir: folder of the price rules' backup (default ``<workspace>/sauvegardes``).
 
     Raises:
-        ImportFileError: the file is refused; the message lists the offending lines.
+        ImportFileError: the file is refused (the message lists the offending lines), or it would replace
+            the price rules without ``replace=True``.
         UnknownFormatError: ``source_format`` is not a GC export of this kind.
         HeaderMapError: ``header_map`` names an unknown field or a missing column, or unknown connector.
     """
@@ -339,7 +347,18 @@ def import_reference(workspace: str | os.PathLike[str], kind: str, path: str | o
             f"coalesce({store.quote_ident(c)}, {defaults[c]})" if c in defaults else store.quote_ident(c)
             for c in present)
         before = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
-        if replace or (replace is None and key is None):
+        removed, backup = 0, None
+        if key is None and replace is None and before:
+            raise ImportFileError(
+                f"{p}: {before} rows in {table}, neither replace nor append asked",
+                f"{p.name} non importé : l'espace contient déjà {before} règle(s) tarifaire(s), sans clé pour les "
+                f"mettre à jour. Relancez avec --replace pour les remplacer par les {len(clean)} règle(s) du "
+                "fichier (les règles actuelles sont d'abord sauvegardées en CSV), ou avec --append pour les "
+                "ajouter aux règles actuelles.")
+        if replace:
+            if kind == "grilles" and before:
+                backup = _backup_grids(con, workspace, backup_dir, p, before, len(clean))
+            removed = int(before)
             con.execute(f"DELETE FROM {table}")
             before = 0
         updated = 0
@@ -354,4 +373,24 @@ def import_reference(workspace: str | os.PathLike[str], kind: str, path: str | o
         after = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
         con.unregister("clean")
     return ImportReport(kind, str(p), len(clean), after - before, updated, ignored,
-                        fmt.id if fmt is not None else None, notes)
+                        fmt.id if fmt is not None else None, notes, removed, backup)
+
+
+def _backup_grids(con: duckdb.DuckDBPyConnection, workspace: str | os.PathLike[str],
+                  backup_dir: str | os.PathLike[str] | None, path: Path, before: int, incoming: int) -> str:
+    """Back up the price rules a ``--replace`` removes, and say so in the history (as the nettoyage does)."""
+    import datetime as dt
+
+    from ..history import add
+    from ..store.grid_backup import DEFAULT_FOLDER, BackupError, backup_rules
+
+    now = dt.datetime.now()
+    folder = Path(backup_dir) if backup_dir is not None else Path(workspace) / DEFAULT_FOLDER
+    try:
+        target, _ = backup_rules(con, folder, now=now, motif=f"remplacée par l'import de {path.name}")
+    except BackupError as exc:
+        raise ImportFileError(exc.args[0], exc.message_fr) from exc
+    add(con, "", "action", data_type="fichier", occurred_at=now, reference=str(target),
+        message=f"Import des grilles de prix {path.name} : {before} règle(s) remplacée(s) par {incoming}, "
+                f"sauvegarde {target.name}")
+    return str(target)

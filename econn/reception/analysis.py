@@ -399,11 +399,12 @@ def _resolve_values(ws: Path, conn: Connector, con: duckdb.DuckDBPyConnection, c
             col.add("COR-ART", (doc, int(occ)), line=int(line), column=cols.get("sku"), value=shown,
                     hint=hints.get(sku, findings.CATALOGUE["COR-ART"].hint))
             if not known:
-                col.add("ART-ABS-GC", (doc, int(occ)), line=int(line), column=cols.get("sku"), value=sku or "(vide)")
+                col.add("ART-ABS-GC", (doc, int(occ)), line=int(line), column=cols.get("sku"),
+                        article_ref=sku or "(vide)")
     inactive = con.execute("""SELECT la.doc, la.occ, min(la._line), la.article FROM la
                               JOIN gc_articles g ON g.code = la.article AND NOT g.actif GROUP BY ALL""").fetchall()
     for doc, occ, line, art in inactive:
-        col.add("ART-INACTIF", (doc, int(occ)), line=int(line), column=cols.get("sku"), subject=art, value=art)
+        col.add("ART-INACTIF", (doc, int(occ)), line=int(line), column=cols.get("sku"), article=art, value=art)
 
 
 def _suggestion_hints(ws: Path, connector: str, domain: str, values: list[str], code: str,
@@ -466,6 +467,15 @@ def _recap(con: duckdb.DuckDBPyConnection, col: Collector, tiers_by_key: dict[st
         if found:
             rec.codes = sorted({f.code for f in found})
         out.append(rec)
+    # A document whose only lines were rejected has no row above, but the file names it: it is listed,
+    # blocked, at its first rejected line.
+    listed = {(r.number, r.occurrence) for r in out}
+    for (doc, occ), found in by_doc.items():
+        if (doc, occ) in listed or (only is not None and doc != only):
+            continue
+        lines = sorted({f.line for f in found if f.line is not None})
+        out.append(DocumentRecap(doc, BLOCKED, None, sorted({f.code for f in found}), lines, occurrence=occ))
+    out.sort(key=lambda r: r.lines[0] if r.lines else 0)
     return out
 
 
@@ -522,7 +532,7 @@ def _partial_documents(ws: Path, conn: Connector,
         if file_name:   # the earlier file was renamed .bak once complete
             baks = sorted(folder.glob(glob.escape(Path(file_name).stem) + "*.bak"))
             received = baks[0].name if len(baks) == 1 else file_name
-        out[(doc, int(occ))] = {"subject": display_name(received),
+        out[(doc, int(occ))] = {"previous_file": display_name(received),
                                 "detail": f"{_n_lines(int(gc_lines))} dans la GC (n° {gc_number}), "
                                           f"{_n_lines(int(n))} de ce fichier pas dans la GC"}
     return out

@@ -123,26 +123,39 @@ def check_lines(con: duckdb.DuckDBPyConnection, col: Collector, cols: dict[str, 
 
 def check_rejects(res: Any, cols: dict[str, str], keys_of_line: LineKeys, col: Collector,
              con: duckdb.DuckDBPyConnection, prefix: str | None = None) -> None:
-    """A rejected line blocks its document (read from the raw text, without the format's ``prefix`` as the
-    document numbers are: Shopify's « # »), else the documents around it."""
+    """A rejected line blocks the document its own number field names (read from the raw text, without the
+    format's ``prefix`` as the document numbers are: Shopify's « # »), even one with no other line in the
+    file; only when that number cannot be read are the documents around it blocked."""
     if not res.rejects:
         return
     d = res.dialect
     pos = res.columns.index(cols["doc_ext_id"])
     docs = {r[0]: int(r[1]) for r in con.execute("SELECT doc, max(occ) FROM d GROUP BY doc").fetchall()}
     for rej in res.rejects:
-        try:
-            fields = next(csv.reader([rej.raw.split("\n")[0]], delimiter=d.delimiter, quotechar=d.quotechar or '"'))
-            number = fields[pos].strip() if len(fields) > pos else ""
-            number = number.lstrip(prefix).strip() if prefix else number
-        except (csv.Error, StopIteration):
-            number = ""
-        keys = ([(number, docs[number])] if number in docs
+        number = _reject_number(rej.raw, pos, d.delimiter, d.quotechar or '"')
+        number = number.lstrip(prefix).strip() if prefix and number else number
+        keys = ([(number, docs.get(number, 1))] if number
                 else [k for k in (keys_of_line.get(rej.line - 1), keys_of_line.get(rej.line + 1)) if k])
         if not keys:
-            col.add("FIC-REJET", None, line=rej.line, value=rej.reason)
+            col.add("FIC-REJET", None, line=rej.line, reason=rej.reason)
         for key in dict.fromkeys(keys):
-            col.add("FIC-REJET", key, line=rej.line, value=rej.reason)
+            col.add("FIC-REJET", key, line=rej.line, reason=rej.reason)
+
+
+def _reject_number(raw: str, pos: int, delimiter: str, quotechar: str) -> str:
+    """The document number of a rejected line, or '' when it cannot be read with confidence.
+
+    A field swallowed by an unclosed quote (it then holds a delimiter, a quote or a line break) is not a
+    number: the line's document is then unknown.
+    """
+    try:
+        fields = next(csv.reader([raw.split("\n")[0]], delimiter=delimiter, quotechar=quotechar))
+    except (csv.Error, StopIteration):
+        return ""
+    number = fields[pos].strip() if len(fields) > pos else ""
+    if any(ch in number for ch in (delimiter, quotechar, "\n", "\r")):
+        return ""
+    return number
 
 
 def _fr(x: float | None) -> str:
@@ -173,16 +186,16 @@ def check_totals(con: duckdb.DuckDBPyConnection, col: Collector) -> None:
                          WHERE total_ht IS NOT NULL AND lines_ht IS NOT NULL
                            AND abs(total_ht - (lines_ht + port)) > 0.01 * n + 1e-6 ORDER BY first_line""").fetchall()
     for doc, occ, line, expected, actual in tot:
-        col.add("DOC-TOT", (doc, int(occ)), line=int(line), expected=_fr(expected), actual=_fr(actual),
-                value=f"{_fr(expected)} / {_fr(actual)}")
+        col.add("DOC-TOT", (doc, int(occ)), line=int(line), basis="HT", declared_total=expected,
+                lines_total=actual, value=f"{_fr(expected)} / {_fr(actual)}")
     # TTC only (no HT, no VAT total): the lines made TTC with their rates, plus the shipping TTC.
     tot = con.execute("""SELECT doc, occ, first_line, total_ttc, round(lines_ttc_v + port_ttc_v, 2) FROM dt
                          WHERE total_ht IS NULL AND total_ttc IS NOT NULL AND rates_known
                            AND abs(total_ttc - (lines_ttc_v + port_ttc_v)) > 0.01 * (n + 1) + 1e-6
                          ORDER BY first_line""").fetchall()
     for doc, occ, line, expected, actual in tot:
-        col.add("DOC-TOT", (doc, int(occ)), line=int(line), expected=f"TTC {_fr(expected)}",
-                actual=f"TTC {_fr(actual)}", value=f"TTC {_fr(expected)} / {_fr(actual)}")
+        col.add("DOC-TOT", (doc, int(occ)), line=int(line), basis="TTC", declared_total=expected,
+                lines_total=actual, value=f"TTC {_fr(expected)} / {_fr(actual)}")
     both, inverted = con.execute("""SELECT count(*), count(*) FILTER (WHERE total_ht > total_ttc) FROM dt
                                     WHERE total_ht IS NOT NULL AND total_ttc IS NOT NULL""").fetchall()[0]
     # Column names are not trusted (domain.md §2): HT above TTC on every document means inverted columns.
@@ -202,7 +215,7 @@ def check_totals(con: duckdb.DuckDBPyConnection, col: Collector) -> None:
         else:
             value = f"TTC/HT = {ttc / ht:.4f}".replace(".", ",") + " : aucun taux des lignes ne correspond"
             hint = findings.CATALOGUE["DOC-HTTTC"].hint
-        col.add("DOC-HTTTC", (doc, int(occ)), line=int(line), value=value, hint=hint)
+        col.add("DOC-HTTTC", (doc, int(occ)), line=int(line), detail=value, hint=hint)
 
 
 def _lines_fr(lines: list[int]) -> str:
@@ -248,6 +261,6 @@ def check_split(con: duckdb.DuckDBPyConnection, col: Collector, others: Any, doc
     for doc, occ, line, where in rows:
         shown = ", ".join(f"{w['source'] if isinstance(w, dict) else w[0]} "
                           f"({_lines_fr(w['lines'] if isinstance(w, dict) else w[1])})" for w in where)
-        col.add("FIC-SPLIT", (doc, int(occ)), line=int(line), value=shown,
+        col.add("FIC-SPLIT", (doc, int(occ)), line=int(line), other_files=shown,
                 others=[(w["source"], list(w["lines"])) if isinstance(w, dict) else (w[0], list(w[1]))
                         for w in where])

@@ -78,7 +78,7 @@ def match_file_tiers(ws: Path, conn: Connector, con: duckdb.DuckDBPyConnection, 
         t = TiersRecap(key, name, T_MATCH, None, list(cands or []), reason or "", kind, list(rec["docs"]),
                        has_code=bool(_s(rec["client_ext_id"])),
                        record={f: _s(rec[f]) or None for f in _RECORD_FIELDS} | {"pays_gc": _s(rec["pays_gc"]) or None})
-        where = {"line": int(rec["first_line"]), "value": key}
+        where = {"line": int(rec["first_line"]), "customer": key}
         doc_key = (rec["doc"], int(rec["occ"]))
         decision = decisions.get(key)
         if status == "match":

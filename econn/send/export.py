@@ -305,13 +305,13 @@ def _cell_findings(data_type: str, data: list[tuple[Any, ...]], columns: list[st
     for r in repl:
         subject = data[r.row][0] if r.row >= 0 else "l'entête"
         out.append(findings.make("ENV-ENC", source=file_name, line=r.row + 2, column=r.column, value=r.value,
-                                 subject=subject, characters=r.characters, written=r.written, encoding=encoding,
+                                 record=subject, characters=r.characters, written=r.written, encoding=encoding,
                                  data_type=data_type))
     for i, row in enumerate(data):
         for j, v in enumerate(row):
             if isinstance(v, str) and render_cell(v, encoding)[2]:
                 out.append(findings.make("ENV-FORMULE", source=file_name, line=i + 2, column=columns[j], value=v,
-                                         subject=row[0], written=rendered[i][j], data_type=data_type))
+                                         record=row[0], written=rendered[i][j], data_type=data_type))
     return out
 
 
@@ -356,7 +356,7 @@ def send(workspace: str | os.PathLike[str], connector: str | ConnectorSettings,
         name = item.file_name or f"{item.data_type}.csv"
         if item.data_type == "articles":
             price_col = columns.index("Prix HT")
-            result.findings += [findings.make("ENV-PRIX", source=name, line=i + 2, column="Prix HT", subject=r[0],
+            result.findings += [findings.make("ENV-PRIX", source=name, line=i + 2, column="Prix HT", article=r[0],
                                               category=s.price_category or "—", data_type="articles")
                                 for i, r in enumerate(values) if r[price_col] is None]
         path = p.export_dir / name
