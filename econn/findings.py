@@ -454,7 +454,7 @@ _SEED: list[tuple[str, Level, str, str, str, tuple[str, ...]]] = [
 
 # Which slot fills a finding's « Sujet » and « Valeur » columns (codes not listed get them from the check).
 _LOCATION: dict[str, tuple[str | None, str | None]] = {
-    "FIC-ENC": (None, "detail"), "FIC-SEP": (None, "separator"), "FIC-SPLIT": (None, "other_files"),
+    "FIC-ENC": (None, "detail"), "FIC-SEP": (None, "separator"), "FIC-SPLIT": (None, "other_files"), "FIC-SANSLIGNE": (None, "value"),
     "FIC-PARTIEL": ("previous_file", None), "FIC-REJET": (None, "reason"), "DOC-HTTTC": (None, "detail"),
     "COR-CLI-NEW": (None, "customer"), "COR-CLI-HOMO": (None, "customer"), "COR-STALE": ("gc_value", "mapping"),
     "ART-ABS-GC": (None, "article_ref"), "ART-ABS-SITE": ("article", "article"), "ART-REF-DUP": (None, "article_ref"),

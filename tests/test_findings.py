@@ -34,6 +34,9 @@ EXAMPLES: dict[str, tuple[dict[str, Any], str, str | None, str | None]] = {
     "FIC-DATE": ({"value": "03/04/2026"}, "Format de date mélangé ou ambigu : 03/04/2026", None, "03/04/2026"),
     "FIC-DUPDOC": ({"document": "CW_0000121_02", "line": 2, "value": "CW_0000121_02"},
                    "Document CW_0000121_02 déjà intégré ou répété dans le fichier", None, "CW_0000121_02"),
+    "FIC-SANSLIGNE": ({"value": "Export des commandes Magento (grille)", "source": "m.csv"},
+                      "Export des commandes Magento (grille) : une ligne par commande, sans les lignes d'articles ; "
+                      "ce fichier ne peut pas être intégré", None, "Export des commandes Magento (grille)"),
     "FIC-SPLIT": ({"document": "A1", "other_files": "b.csv (ligne 3)", "line": 2},
                   "Document A1 réparti sur plusieurs fichiers en attente : lignes aussi dans b.csv (ligne 3)",
                   None, "b.csv (ligne 3)"),
