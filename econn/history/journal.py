@@ -28,6 +28,7 @@ from typing import Any
 
 import duckdb
 
+from .. import justification as justification_rule
 from .. import store
 from ..errors import EconnError
 
@@ -39,6 +40,7 @@ KIND_ALIASES = {"receptions": "reception", "réceptions": "reception", "récepti
 LEVEL_ALIASES = {"succes": "succès", "success": "succès", "alertes": "alerte", "erreurs": "erreur",
                  "warning": "alerte", "error": "erreur"}
 RETENTION_KEY = "history.retention_months"
+RESOLVE_EXAMPLE = "ressaisi en GC"
 DEFAULT_RETENTION_MONTHS = 2
 MAX_RETENTION_MONTHS = 120
 
@@ -299,7 +301,8 @@ def resolve(workspace: str | os.PathLike[str], entry_id: int, justification: str
     Args:
         workspace: the workspace folder.
         entry_id: the history row's id.
-        justification: why (« ressaisi en GC »); empty or blank is refused.
+        justification: why (« ressaisi en GC »); the rule of :mod:`econn.justification` applies (at least
+            10 characters, with letters), as for lifting the safety mode.
         user: who closes it.
         now: when (default: now).
 
@@ -307,12 +310,12 @@ def resolve(workspace: str | os.PathLike[str], entry_id: int, justification: str
         The closed row (keys of :data:`COLUMNS`); it stays in the history, state « fermée ».
 
     Raises:
-        HistoryError: blank justification or user, unknown row, not an error, already closed.
+        HistoryError: justification missing or too short, blank user, unknown row, not an error, already closed.
     """
-    text = (justification or "").strip()
-    if not text:
-        raise HistoryError("empty justification",
-                           "La justification est obligatoire pour fermer une erreur (ex. « ressaisi en GC »).")
+    why = justification_rule.problem(justification, "fermer une erreur", RESOLVE_EXAMPLE)
+    if why:
+        raise HistoryError("justification missing or too short", why)
+    text = justification_rule.clean(justification)
     who = (user or "").strip()
     if not who:
         raise HistoryError("empty user", "Indiquez qui ferme l'erreur (utilisateur).")
