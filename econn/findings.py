@@ -195,7 +195,8 @@ _SEED: list[tuple[str, Level, str, str, str, tuple[str, ...]]] = [
     ("TVA-INCONNU", A, "Taux inconnu", "Taux {value} inconnu pour le pays {subject}",
      "Vérifiez le taux et la table des taux datés.", ("tva",)),
     ("TVA-B2C-UE", A, "Vente B2C UE", "Vente à un particulier de l'UE ({subject}) au taux {value}",
-     "Confirmez le statut OSS dans les paramètres.", ("tva",)),
+     "Confirmez le statut OSS : réglage tva.oss (Paramétrage > Réglages, ou econn settings set tva.oss oui).",
+     ("tva",)),
     ("TVA-B2B-UE", A, "Vente B2B UE", "Vente intracommunautaire {subject} : {detail}",
      "Livraison intracommunautaire exonérée (CGI art. 262 ter I), autoliquidation par l'acheteur.", ("tva",)),
     ("TVA-EXPORT", A, "Export hors UE", "Export hors UE ({subject}) : {detail}",
@@ -261,7 +262,8 @@ _SEED: list[tuple[str, Level, str, str, str, tuple[str, ...]]] = [
      "Utilisez les codes ISO (devise ISO 4217, pays ISO-2).", ("grilles",)),
     # Sécurité
     ("SEC-SEUIL", E, "Mode de sécurité", "Opération bloquée : {detail}",
-     "Levez le mode de sécurité avec une justification écrite si l'opération est voulue.", ("securite",)),
+     "Levez le mode de sécurité avec une justification écrite si l'opération est voulue, ou changez le seuil "
+     "(réglage securite.<opération>.seuil, Paramétrage > Réglages).", ("securite",)),
     # Reception
     ("REC-ECHEC", E, "Échec d'intégration", "Le document {document} n'a pas pu être intégré : {detail}",
      "Corrigez la cause indiquée puis relancez la réception : les autres documents sont intégrés.",

@@ -19,6 +19,7 @@ import duckdb
 
 from .. import findings, store
 from .. import justification as justification_rule
+from ..config.workspace_settings import place
 from ..errors import EconnError
 
 MIN_JUSTIFICATION = justification_rule.MIN_LENGTH
@@ -88,16 +89,17 @@ def check_con(con: duckdb.DuckDBPyConnection, operation: str, affected: int, tot
         exceeded = affected > 0 and measure > limit
         pct = f"{measure:.1f}".replace(".", ",")
         shown = (f"{guard.label} : {affected} sur {total} ({pct} %) dépasse le seuil de {limit} % "
-                 f"(paramètre {setting_key(operation)})")
+                 f"(réglage {setting_key(operation)})")
     else:
         exceeded = affected > limit
         shown = (f"{guard.label} : {affected} dépasse le seuil de {limit} "
-                 f"(paramètre {setting_key(operation)})")
+                 f"(réglage {setting_key(operation)})")
     if not exceeded or active_lift(con, operation, now) is not None:
         return None
     return findings.make("SEC-SEUIL", subject=operation, value=str(affected), detail=shown,
                          hint=f"Levez le mode de sécurité avec une justification écrite si l'opération est voulue : "
-                              f"econn securite lever --operation {operation} --justification \"…\".")
+                              f"econn securite lever --operation {operation} --justification \"…\" ; ou changez le "
+                              f"seuil ({place(setting_key(operation))}).")
 
 
 def check(workspace: str | os.PathLike[str], operation: str, affected: int, total: int, *,

@@ -70,13 +70,13 @@ COLUMNS: dict[str, str] = {
     "justification": "Justification",
 }
 DATA_TYPE_LABELS = {"document": "Document", "client": "Client", "fournisseur": "Fournisseur",
-                    "article": "Article", "fichier": "Fichier", "diagnostic": "Diagnostic"}
+                    "article": "Article", "fichier": "Fichier", "diagnostic": "Diagnostic", "reglage": "Réglage"}
 
 _SELECT = """
     id, connector, kind,
     CASE data_type WHEN 'document' THEN 'Document' WHEN 'client' THEN 'Client'
         WHEN 'fournisseur' THEN 'Fournisseur' WHEN 'article' THEN 'Article' WHEN 'fichier' THEN 'Fichier'
-        WHEN 'diagnostic' THEN 'Diagnostic' ELSE data_type END AS type,
+        WHEN 'diagnostic' THEN 'Diagnostic' WHEN 'reglage' THEN 'Réglage' ELSE data_type END AS type,
     occurred_at AS date_integration, purchase_date AS date_achat, origin_number AS n_doc_origine,
     gc_number AS n_doc_gc, name AS nom, gc_tiers AS code_tiers_gc, origin_tiers AS code_tiers_origine,
     CAST(amount_ttc AS DOUBLE) AS montant_ttc, payment_number AS n_reglement, level, code, message, hint,
