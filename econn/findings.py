@@ -170,6 +170,14 @@ _SEED: list[tuple[str, Level, str, str, str, tuple[str, ...]]] = [
      "", ("correspondance", "tiers")),
     ("COR-CLI-HOMO", A, "Homonyme", "Homonyme trouvé pour {value}",
      "Choisissez « créer un nouveau client » ou « affecter un client existant ».", ("correspondance", "tiers")),
+    ("COR-CLI-DEF", A, "Client par défaut",
+     "Client inconnu {value} : commande affectée au client par défaut {subject}",
+     "La réception des tiers du connecteur est « Non concerné » : aucun client n'est créé. Créez le client en GC "
+     "(ou sa correspondance) si la commande doit être à son nom.", ("correspondance", "tiers")),
+    ("COR-CLI-ABS", E, "Client inconnu non créé",
+     "Client inconnu {value} : la réception des tiers du connecteur {subject} est « Non concerné »",
+     "Créez le client en GC (ou sa correspondance), indiquez un client par défaut au connecteur, ou passez sa "
+     "réception des tiers à « Clients avec commande ».", ("correspondance", "tiers")),
     ("COR-STALE", A, "Correspondance obsolète", "La correspondance {value} pointe vers {subject}, supprimé ou en sommeil",
      "Mettez à jour la correspondance vers une valeur active.", ("correspondance",)),
     ("COR-REF", A, "Valeur hors référentiel", "Valeur « {value} » absente des listes de référence ({column})",

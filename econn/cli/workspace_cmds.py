@@ -21,7 +21,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("import", help="importer un export de référence de la GC (CSV ou .xlsx)",
                        description="Charge un export de la GC dans l'espace de travail ; tout ou rien.")
-    p.add_argument("kind", choices=["articles", "tiers", "tva", "unites", "pays", "reglements", "grilles"],
+    p.add_argument("kind", choices=["articles", "tiers", "tva", "unites", "pays", "reglements", "grilles",
+                                    "entreprises", "sites", "transporteurs"],
                    help="type de données")
     p.add_argument("file", help="fichier CSV ou .xlsx")
     p.add_argument("--replace", action="store_true", help="vider la table avant l'import")

@@ -1,4 +1,5 @@
-"""Import GC reference exports (articles, tiers, VAT codes, units, countries, payments, price grids).
+"""Import GC reference exports (articles, tiers, VAT codes, units, countries, payments, price grids, and the
+entreprises, sites and transporteurs a connector is checked against).
 
 A file is read whole, its headers mapped to canonical columns (French variants
 accepted), every value checked in DuckDB SQL, and loaded in one transaction.
@@ -39,6 +40,9 @@ KINDS: dict[str, tuple[str, str | None, dict[str, str]]] = {
     "pays": ("countries", "code", {"code": "text", "libelle": "text", "ue": "bool"}),
     "reglements": ("payment_methods", "code", {
         "code": "text", "libelle": "text", "condition": "text", "actif": "bool"}),
+    "entreprises": ("entreprises", "code", {"code": "text", "libelle": "text", "actif": "bool"}),
+    "sites": ("sites", "code", {"code": "text", "libelle": "text", "actif": "bool"}),
+    "transporteurs": ("transporteurs", "code", {"code": "text", "libelle": "text", "actif": "bool"}),
     "grilles": ("price_grids", None, {
         "ref": "text", "source": "text", "article": "text", "categorie_tarifaire": "text", "client": "text",
         "qte_min": "decimal", "prix_ht": "decimal", "remise_pct": "decimal", "date_debut": "date",
@@ -46,7 +50,8 @@ KINDS: dict[str, tuple[str, str | None, dict[str, str]]] = {
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
     "articles": ("code",), "tiers": ("code",), "tva": ("code", "taux"), "unites": ("code",),
-    "pays": ("code",), "reglements": ("code",), "grilles": ("article",),
+    "pays": ("code",), "reglements": ("code",), "grilles": ("article",), "entreprises": ("code",),
+    "sites": ("code",), "transporteurs": ("code",),
 }
 
 # Header variants seen in French GC exports, after normalisation (lower case, no accents, no punctuation).

@@ -354,8 +354,11 @@ def _history(con: duckdb.DuckDBPyConnection, conn: Connector, st: pd.DataFrame, 
 
 def _remember_tiers(con: duckdb.DuckDBPyConnection, conn: Connector, st: pd.DataFrame,
                     tiers: dict[str, TiersRecap]) -> None:
-    """Store each customer's external code → GC tiers, so it matches by code next time."""
-    rows = st[st.tiers_ext.notna()][["tiers_ext", "tiers_code"]].drop_duplicates("tiers_ext")
+    """Store each customer's external code → GC tiers, so it matches by code next time (not for a customer
+    sent to the connector's default customer: that is where its orders go, not who it is)."""
+    defaults = [k for k, t in tiers.items() if t.by_default]
+    rows = st[st.tiers_ext.notna() & ~st.tiers_ext.isin(defaults)][["tiers_ext", "tiers_code"]]
+    rows = rows.drop_duplicates("tiers_ext")
     if rows.empty:
         return
     con.register("tx", rows)
