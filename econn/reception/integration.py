@@ -26,6 +26,7 @@ import pandas as pd
 
 from .. import findings, store
 from ..errors import StoreBusyError
+from ..history.actions import run_pending
 from ..findings import Level
 from ..store.workspace import display_name
 from ..reading.formats import resolve_format
@@ -67,7 +68,8 @@ _LINES_SQL = """
 def integrate(workspace: str | os.PathLike[str], connector: str, file: str | os.PathLike[str] | None = None, *,
               homonyms: str = "ask", decisions: dict[str, str] | None = None, progress: Progress | None = None,
               user: str | None = None, source_format: str | None = None) -> ReceptionAnalysis:
-    """Analyse then integrate a connector's files (one file, or every pending ``*.csv``).
+    """Analyse then integrate a connector's files (one file, or every pending ``*.csv``), after running the
+    actions queued for the connector (:func:`econn.history.actions.run_pending`).
 
     Args:
         workspace: the workspace folder.
@@ -92,6 +94,8 @@ def integrate(workspace: str | os.PathLike[str], connector: str, file: str | os.
     if source_format is not None:
         resolve_format([], "documents", source_format)   # an unknown id fails before any file is touched
     conn, files = connector_files(ws, connector, file)
+    # ERO's queue: the actions waiting for this connector run at its next reception (econn actions list).
+    run_pending(ws, connector=connector, user=user)
     files = [into_import_folder(ws, conn, p) for p in files]
     out = ReceptionAnalysis(ws, connector, integrated=True)
     policy = None if homonyms == "ask" else homonyms
