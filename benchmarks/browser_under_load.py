@@ -2,8 +2,8 @@
 
 A browser test that waits for time instead of an end state passes on a quiet machine and fails on a busy
 one (a CI runner, a laptop compiling something). This runs ``pytest tests/browser`` ``--rounds`` times in a
-row with ``--burners`` processes spinning beside it, prints each round's result, and exits 1 if any round
-failed. Not part of ``make test``: one round takes as long as the browser tests themselves, or longer.
+row with ``--burners`` processes spinning beside it, prints each round's result (the whole output of round N
+goes to benchmarks/out/browser_under_load_roundN.txt), and exits 1 if any round failed. Not part of ``make test``: one round takes as long as the browser tests themselves, or longer.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "benchmarks" / "out"
 
 
 def _spin() -> None:
@@ -42,6 +43,9 @@ def main(argv: list[str] | None = None) -> int:
             tail = [line for line in run.stdout.splitlines() if line.strip()][-1:]
             failed = [line for line in run.stdout.splitlines() if line.startswith(("FAILED", "ERROR"))]
             results.append(run.returncode)
+            # The whole output of each round (tracebacks of a failure included), for the next look.
+            OUT.mkdir(parents=True, exist_ok=True)
+            (OUT / f"browser_under_load_round{n}.txt").write_text(run.stdout + run.stderr, encoding="utf-8")
             print(f"round {n}/{args.rounds} with {args.burners} CPU-bound processes: exit {run.returncode}, "
                   f"{time.monotonic() - start:.0f} s — {tail[0] if tail else ''}", flush=True)
             for line in failed:

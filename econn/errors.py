@@ -33,3 +33,7 @@ class ImportFileError(EconnError):
 
 class LoaderError(EconnError):
     """A CSV file cannot be read at all (empty, binary, unreadable path)."""
+
+
+class HeaderMapError(EconnError):
+    """A header choice names an unknown flow, field or column (``--map``, ``econn headers``)."""

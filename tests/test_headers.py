@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from econn.reading.headers import map_headers, normalize, remember_mapping
 
 DEMO = ("N° commande;Date commande;Code client;Société;Civilité;Nom;Prénom;E-mail;Téléphone;Mobile;Adresse 1;"
@@ -61,10 +63,97 @@ def test_one_field_per_header_best_score_wins() -> None:
     assert [m.field for m in got] == [None, "qte"]
 
 
-def test_remembered_mapping_wins_next_time(workspace: Path) -> None:
+def test_remembered_mapping_wins_next_time(demo_workspace: Path) -> None:
+    workspace = demo_workspace
     remember_mapping(workspace, "FACIL", "documents", "Désignation", "declinaison")
     remember_mapping(workspace, "FACIL", "documents", "Nom", None)
     got = fields(map_headers(["Désignation", "Nom", "Prénom"], "documents", "FACIL", workspace))
     assert got == {"Désignation": "declinaison", "Nom": None, "Prénom": "prenom"}
-    other = fields(map_headers(["Désignation"], "documents", "AUTRE", workspace))
+    other = fields(map_headers(["Désignation"], "documents", "CSV", workspace))
     assert other == {"Désignation": "libelle"}
+
+
+# ------------------------------------------------------------------------------------------ order of precedence
+
+def test_explicit_choice_wins_over_memory_format_and_synonyms(demo_workspace: Path) -> None:
+    from econn.reading.formats import get_format
+
+    remember_mapping(demo_workspace, "CSV", "documents", "Désignation", "declinaison")
+    fmt = get_format("shopify-orders")
+    got = map_headers(["Désignation", "Shipping", "Lineitem sku", "Référence"], "documents", "CSV", demo_workspace,
+                      source_format=fmt, overrides={"désignation": "libelle", "Shipping": None, "Référence": "sku"})
+    assert [(m.field, m.origin) for m in got] == [("libelle", "option"), (None, "option"), (None, "aucun"),
+                                                  ("sku", "option")]
+    got = map_headers(["Désignation", "Shipping"], "documents", "CSV", demo_workspace, source_format=fmt)
+    assert [(m.field, m.origin) for m in got] == [("declinaison", "memorise"), ("port_ttc", "format")]
+
+
+def test_parse_map_accepts_ignore_and_refuses_unknown_fields() -> None:
+    from econn.errors import HeaderMapError
+    from econn.reading.headers import parse_map
+
+    assert parse_map(["Réf. interne=code_gc", "Prix=HT=prix_ht", "Notes="], "articles") == {
+        "Réf. interne": "code_gc", "Prix=HT": "prix_ht", "Notes": None}
+    with pytest.raises(HeaderMapError) as exc:
+        parse_map(["Ref=codegc"], "articles")
+    assert str(exc.value).startswith("unknown field 'codegc' for flow articles")
+    assert exc.value.message_fr.startswith("Champ inconnu « codegc » pour le flux articles. Champs possibles : "
+                                           "code_gc, code_ext, declinaison, libelle")
+    for bad in (["Ref"], ["=code_gc"], ["A=sku", "B=sku"], ["A=sku", "a=libelle"]):
+        with pytest.raises(HeaderMapError):
+            parse_map(bad, "documents")
+    with pytest.raises(HeaderMapError) as exc:
+        parse_map(["A=sku"], "commandes")
+    assert "Flux inconnu « commandes »" in exc.value.message_fr
+
+
+def test_gc_export_names_are_synonyms_without_the_format() -> None:
+    """Too few Gestimum or Sage columns to recognise the export: their names still mean their fields; an inverted
+    flag is « sommeil »; a value that needs the format's rules (Sage's TTC flag, a country name) is left out."""
+    arts = fields(map_headers(["ART_CODE", "ART_LIB", "ART_DORT", "AR_Ref", "AR_PrixVen", "AR_Sommeil"], "articles"))
+    assert arts == {"ART_CODE": "code_gc", "ART_LIB": "libelle", "ART_DORT": "sommeil", "AR_Ref": None,
+                    "AR_PrixVen": None, "AR_Sommeil": None}   # one field per header: AR_Ref, AR_Sommeil lose
+    assert fields(map_headers(["AR_Ref", "AR_Design", "AR_PrixVen", "AR_Sommeil"], "articles")) == {
+        "AR_Ref": "code_gc", "AR_Design": "libelle", "AR_PrixVen": None, "AR_Sommeil": "sommeil"}
+    tiers = fields(map_headers(["CT_Num", "CT_Intitule", "CT_Pays", "PCF_NII", "CT_Sommeil"], "tiers"))
+    assert tiers == {"CT_Num": "code_gc", "CT_Intitule": "societe", "CT_Pays": None, "PCF_NII": "tva_intra",
+                     "CT_Sommeil": "sommeil"}
+    # the format, when recognised, gives its inverted « actif » as « sommeil » too
+    from econn.reading.formats import get_format
+
+    got = map_headers(["AR_Ref", "AR_Sommeil", "AR_PrixVen"], "articles", source_format=get_format("sage100-articles"))
+    assert [(m.field, m.origin) for m in got] == [("code_gc", "format"), ("sommeil", "format"), ("prix_ht", "format")]
+
+
+def test_ebp_database_names() -> None:
+    """EBP Gestion Commerciale's column names (tables Item and Customer, tests/fixtures/gc_exports/SOURCES.md)."""
+    arts = fields(map_headers(["Id", "Caption", "SalePriceVatExcluded", "SalePriceVatIncluded", "PurchasePrice",
+                               "BarCode", "FamilyId", "UnitId", "VatId", "ActiveState", "AllowPublishOnWeb"],
+                              "articles"))
+    assert arts == {"Id": "code_ext", "Caption": "libelle", "SalePriceVatExcluded": "prix_ht",
+                    "SalePriceVatIncluded": "prix_ttc", "PurchasePrice": "prix_achat", "BarCode": "ean",
+                    "FamilyId": "famille", "UnitId": "unite", "VatId": None, "ActiveState": None,
+                    "AllowPublishOnWeb": "export"}
+    tiers = fields(map_headers(["Id", "Name", "Civility", "MainInvoicingAddress_CountryIsoCode",
+                                "MainDeliveryAddress_City", "IntracommunityVATNumber", "PriceListCategoryId",
+                                "SettlementModeId", "Siren"], "tiers"))
+    assert tiers == {"Id": "code_ext", "Name": "societe", "Civility": "civilite",
+                     "MainInvoicingAddress_CountryIsoCode": "pays", "MainDeliveryAddress_City": None,
+                     "IntracommunityVATNumber": "tva_intra", "PriceListCategoryId": "categorie_tarifaire",
+                     "SettlementModeId": "reglement", "Siren": None}
+
+
+def test_fields_the_caller_can_use() -> None:
+    """econn import loads no external id: « ID » is then the GC code, « SKU » no column it loads."""
+    usable = ["code_gc", "libelle", "prix_ht"]
+    got = fields(map_headers(["ID", "SKU", "Libellé", "Prix HT", "Code externe"], "articles", fields=usable))
+    assert got == {"ID": "code_gc", "SKU": None, "Libellé": "libelle", "Prix HT": "prix_ht", "Code externe": None}
+    assert fields(map_headers(["ID", "Code"], "articles", fields=usable)) == {"ID": None, "Code": "code_gc"}
+
+
+def test_reference_flows() -> None:
+    assert fields(map_headers(["Code TVA", "Taux de TVA", "Intitulé", "Sommeil"], "tva")) == {
+        "Code TVA": "code", "Taux de TVA": "taux", "Intitulé": "libelle", "Sommeil": "sommeil"}
+    assert fields(map_headers(["Code article", "Catégorie", "Qté min", "Remise %", "Date début"], "grilles")) == {
+        "Code article": "article", "Catégorie": "categorie_tarifaire", "Qté min": "qte_min",
+        "Remise %": "remise_pct", "Date début": "date_debut"}

@@ -59,3 +59,27 @@ def test_bad_files_give_one_french_line(name: str) -> None:
     r = run(str(FIX / name))
     assert r.returncode == 2
     assert r.stderr.count("\n") == 1 and r.stderr.startswith("econn : ") and "Traceback" not in r.stderr
+
+
+def test_preview_applies_remembered_choices_and_map(demo_workspace: Path) -> None:
+    from econn.reading.header_choices import set_choices
+
+    set_choices(demo_workspace, "CSV", "documents", {"Désignation": "declinaison"})
+    f = str(FIX / "semicolon_cp1252.csv")
+
+    def mapping(*args: str) -> dict[str, tuple[str | None, str]]:
+        r = run(f, "--json", "--workspace", str(demo_workspace), *args)
+        assert r.returncode == 0, r.stderr
+        return {m["header"]: (m["field"], m["origin"]) for m in json.loads(r.stdout)["header_mapping"]}
+
+    assert mapping()["Désignation"] == ("libelle", "synonyme")
+    got = mapping("--connector", "CSV", "--map", "Prix=pu_ttc", "--map", "Quantité=")
+    assert got == {"N° commande": ("doc_ext_id", "synonyme"), "Désignation": ("declinaison", "memorise"),
+                   "Prix": ("pu_ttc", "option"), "Quantité": (None, "option")}
+    r = run(f, "--workspace", str(demo_workspace), "--connector", "CSV", "--map", "Quantité=")
+    assert "Désignation → declinaison [mémorisée]" in r.stdout and "Quantité [--map]" in r.stdout
+    r = run(f, "--json", "--map", "Montant=pu_ht")
+    assert r.returncode == 2 and "--map : colonne(s) absente(s) de semicolon_cp1252.csv : Montant" in r.stderr
+    assert json.loads(r.stdout)["error"]["code"] == "HeaderMapError"
+    r = run(f, "--workspace", str(demo_workspace), "--connector", "NOPE")
+    assert r.returncode == 2 and "Connecteur inconnu « NOPE »" in r.stderr

@@ -116,3 +116,108 @@ def test_cli_refuses_a_broken_file_with_one_french_line(workspace: Path, tmp_pat
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert "1 ajoutée" in r.stdout
+
+
+# ------------------------------------------------------------------------------ GC exports, as they come
+
+FORMATS = Path(__file__).parent / "fixtures" / "formats"
+GC = Path(__file__).parent / "fixtures" / "gc_exports"
+
+
+def _rows(ws: Path, sql: str) -> list[tuple]:
+    with store.connect(ws, read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def _columns_of(src: Path, dst: Path, keep: list[str]) -> Path:
+    """``src`` with only the columns ``keep`` (in the file's order): an export with hidden columns."""
+    lines = src.read_bytes().decode("cp1252").splitlines()
+    header = lines[0].split(";")
+    idx = [header.index(c) for c in header if c in keep]
+    dst.write_bytes("\r\n".join(";".join(line.split(";")[i] for i in idx) for line in lines).encode("cp1252"))
+    return dst
+
+
+def test_ebp_articles_extract(workspace: Path) -> None:
+    rep = import_reference(workspace, "articles", GC / "ebp-articles.csv")
+    assert rep.format is None and (rep.rows, rep.inserted) == (5, 5)
+    assert rep.ignored_columns == ["UniqueId", "DesCom", "RealStock", "SupplierId", "ManageStock", "Weight", "Volume",
+                                   "VatId", "SalePriceVatIncluded"]
+    assert _rows(workspace, "SELECT code, libelle, prix_ht, prix_achat, actif FROM articles "
+                            "WHERE code IN ('THE-FONTE-08', 'PORT') ORDER BY code") == [
+        ("PORT", "Frais de port", Decimal("5"), Decimal("0"), True),
+        ("THE-FONTE-08", "Théière en fonte 0,8 L", Decimal("45"), Decimal("22.5"), True)]
+
+
+def test_ebp_customers_extract(workspace: Path) -> None:
+    rep = import_reference(workspace, "tiers", GC / "ebp-clients.csv")
+    assert (rep.rows, rep.inserted) == (4, 4)
+    assert "MainDeliveryAddress_Address1" in rep.ignored_columns and "MainInvoicingAddress_State" in rep.ignored_columns
+    got = _rows(workspace, "SELECT code, societe, nom, prenom, telephone, mobile, email, adresse1, adresse2, "
+                           "code_postal, ville FROM tiers WHERE code IN ('CL00001', 'CL00002') ORDER BY code")
+    assert got == [
+        ("CL00001", "LEFÈVRE Élodie", "Lefèvre", "Élodie", None, "06 12 34 56 78", "elodie.lefevre@example.fr",
+         "12 rue de la République", "Bâtiment B", "69002", "Lyon"),
+        ("CL00002", "ATELIER GARNIER SARL", "Garnier", "François", "05 61 23 45 67", None,
+         "f.garnier@atelier-garnier.example", "4 place Saint-Étienne", None, "31000", "Toulouse")]
+
+
+def test_sage_and_gestimum_exports_with_hidden_columns(workspace: Path, tmp_path: Path) -> None:
+    """Too few columns to recognise the export: read by its field names all the same, sommeil flags inverted; a
+    Sage price (TTC flag) or country name is not read without the format."""
+    from econn.reading.formats import detect_format
+
+    cases = [
+        ("articles", "sage100-articles", ["AR_Ref", "AR_Design", "AR_PrixAch", "AR_PrixVen", "AR_Sommeil"]),
+        ("tiers", "sage100-tiers", ["CT_Num", "CT_Intitule", "CT_CodePostal", "CT_Ville", "CT_Pays", "CT_Sommeil"]),
+        ("tiers", "gestimum-tiers", ["PCF_CODE", "PCF_RS", "PCF_DORT", "PCF_CP", "PCF_VILLE", "PCF_NII"]),
+    ]
+    for kind, name, keep in cases:
+        f = _columns_of(FORMATS / f"{name}.csv", tmp_path / f"{name}.csv", keep)
+        assert detect_format(keep, kind) is None, name
+        rep = import_reference(workspace, kind, f)
+        assert rep.format is None and rep.ignored_columns == [c for c in keep if c in ("AR_PrixVen", "CT_Pays")]
+    assert _rows(workspace, "SELECT code, libelle, prix_ht, prix_achat, actif FROM articles "
+                            "WHERE code = 'PLAID-LIN-SAB'") == [
+        ("PLAID-LIN-SAB", "Plaid lin lavé 130x170 sable", None, Decimal("38"), False)]
+    assert _rows(workspace, "SELECT code, societe, code_postal, pays, actif FROM tiers "
+                            "WHERE code IN ('CJARDINSEMILE', 'C00002') ORDER BY code") == [
+        ("C00002", "Atelier Garnier SARL", "31000", None, True),
+        ("CJARDINSEMILE", "LES JARDINS D'ÉMILE", "1050", None, False)]
+
+
+def test_map_option_and_remembered_choices(demo_workspace: Path, tmp_path: Path) -> None:
+    from econn.errors import HeaderMapError
+    from econn.reading.header_choices import set_choices
+
+    f = tmp_path / "catalogue.csv"
+    f.write_text("Réf. interne;Libellé court;Tarif public;Commentaire\nZZ-1;Bol;12,5;à revoir\n", encoding="utf-8")
+    with pytest.raises(ImportFileError) as exc:
+        import_reference(demo_workspace, "articles", f)
+    assert 'indiquez laquelle avec --map "Colonne=code_gc"' in exc.value.message_fr
+    rep = import_reference(demo_workspace, "articles", f, header_map={
+        "Réf. interne": "code_gc", "Libellé court": "libelle", "Tarif public": "prix_ht", "Commentaire": None})
+    assert rep.ignored_columns == ["Commentaire"]
+    assert _rows(demo_workspace, "SELECT code, libelle, prix_ht FROM articles WHERE code = 'ZZ-1'") == [
+        ("ZZ-1", "Bol", Decimal("12.5"))]
+    with pytest.raises(HeaderMapError) as exc:
+        import_reference(demo_workspace, "articles", f, header_map={"Prix promo": "prix_ht"})
+    assert "colonne(s) absente(s) de catalogue.csv : Prix promo" in exc.value.message_fr
+    set_choices(demo_workspace, "CSV", "articles", {"Réf. interne": "code_gc", "Tarif public": "prix_ht",
+                                                  "Libellé court": "libelle"})
+    rep = import_reference(demo_workspace, "articles", f, connector="CSV")
+    assert rep.updated == 1 and rep.ignored_columns == ["Commentaire"]
+    with pytest.raises(HeaderMapError):
+        import_reference(demo_workspace, "articles", f, connector="NOPE")
+
+
+def test_cli_map_errors_are_french(workspace: Path, tmp_path: Path) -> None:
+    f = tmp_path / "catalogue.csv"
+    f.write_text("Réf. interne;Libellé court\nZZ-1;Bol\n", encoding="utf-8")
+    base = [sys.executable, "-m", "econn.cli", "import", "articles", str(f), "--workspace", str(workspace)]
+    r = subprocess.run([*base, "--map", "Réf. interne=codegc"], capture_output=True, text=True)
+    assert r.returncode == 2 and r.stderr.startswith("econn : Champ inconnu « codegc » pour le flux articles. "
+                                                     "Champs possibles : code_gc,")
+    r = subprocess.run([*base, "--map", "Réf. interne=code_gc"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "1 ligne(s) lue(s) : 1 ajoutée(s)" in r.stdout

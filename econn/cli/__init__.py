@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "econn.cli.workspace_cmds",
     "econn.cli.preview_cmds",
     "econn.cli.mappings_cmds",
+    "econn.cli.headers_cmds",
     "econn.cli.receive_cmds",
     "econn.cli.connectors_cmds",
     "econn.cli.send_cmds",
@@ -91,3 +92,10 @@ def add_workspace_arg(p: argparse.ArgumentParser) -> None:
     """``--workspace DIR`` (default ``$ECONN_WORKSPACE``, else ``data/demo``)."""
     p.add_argument("--workspace", metavar="DIR", default=None,
                    help="dossier de l'espace de travail (défaut : $ECONN_WORKSPACE, sinon data/demo)")
+
+
+def add_map_arg(p: argparse.ArgumentParser) -> None:
+    """``--map "Colonne=champ"`` (repeatable): the field of a column for this run, ``"Colonne="`` to ignore it."""
+    p.add_argument("--map", metavar="COLONNE=CHAMP", action="append", default=[],
+                   help='champ d\'une colonne pour cette commande (répétable) ; "Colonne=" ignore la colonne ; '
+                        "prime sur les choix mémorisés et le format reconnu")

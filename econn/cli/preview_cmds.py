@@ -13,6 +13,8 @@ import os
 import sys
 from typing import Any
 
+from . import add_map_arg, add_workspace_arg
+
 # 256 KiB hold ~1,000 order lines: enough for --rows 20, and DuckDB reads it in ~0.1 s.
 HEAD_BYTES = 1 << 18
 
@@ -33,13 +35,17 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="format d'export imposé (shopify-orders, woocommerce-orders…) ; défaut : reconnu d'après "
                         "l'entête (voir docs/formats.md)")
     p.add_argument("--full", action="store_true", help="lire tout le fichier pour compter toutes les lignes")
+    p.add_argument("--connector", metavar="CODE",
+                   help="appliquer les correspondances d'en-têtes mémorisées de ce connecteur (econn headers)")
+    add_map_arg(p)
+    add_workspace_arg(p)
     p.set_defaults(func=_preview)
 
 
 def _preview(args: argparse.Namespace) -> int:
     from ..errors import LoaderError
     from ..reading.formats import resolve_format
-    from ..reading.headers import map_headers
+    from ..reading.headers import check_map_headers, map_headers, parse_map
     from ..reading.loaders import read_csv
     from ..reading.sniffer import sniff
 
@@ -64,7 +70,12 @@ def _preview(args: argparse.Namespace) -> int:
     found = resolve_format(res.columns, args.flow, args.source_format) if dialect.has_header else None
     fmt = found[0] if found else None
     flow = args.flow or (fmt.flow if fmt else "documents")
-    mapping = map_headers(res.columns, flow, source_format=fmt) if dialect.has_header else []
+    overrides = parse_map(args.map, flow)
+    if overrides:
+        check_map_headers(overrides, res.columns if dialect.has_header else [], os.path.basename(args.file))
+    remembered = _remembered(args, flow) if args.connector else {}
+    mapping = (map_headers(res.columns, flow, remembered=remembered, source_format=fmt, overrides=overrides)
+               if dialect.has_header else [])
     out: dict[str, Any] = {
         "file": args.file,
         "encoding": dialect.encoding,
@@ -83,6 +94,7 @@ def _preview(args: argparse.Namespace) -> int:
         "dialect": dialect.to_dict(),
         "format": fmt.to_dict(found[1]) if found else None,
         "flow": flow,
+        "connector": args.connector,
         "header_mapping": [{"header": m.header, "field": m.field, "score": m.score, "origin": m.origin}
                            for m in mapping],
         "findings": [f.to_dict() for f in res.findings],
@@ -92,6 +104,21 @@ def _preview(args: argparse.Namespace) -> int:
     else:
         _print_human(out)
     return 0
+
+
+def _remembered(args: argparse.Namespace, flow: str) -> dict[str, str | None]:
+    """The connector's remembered header choices for ``flow`` (the workspace and connector must exist)."""
+    from .. import store
+    from ..reading.header_choices import check_connector
+    from ..reading.headers import remembered_choices
+    from ..store.workspace import resolve_workspace
+
+    with store.connect(resolve_workspace(args.workspace), read_only=True) as con:
+        check_connector(con, args.connector)
+        return remembered_choices(con, args.connector, flow)
+
+
+_MARKS = {"option": " [--map]", "memorise": " [mémorisée]"}
 
 
 def _print_human(o: dict[str, Any]) -> None:
@@ -107,7 +134,8 @@ def _print_human(o: dict[str, Any]) -> None:
     print(f"Lignes : {o['rows_ok']} acceptée(s), {o['rows_rejected']} rejetée(s), "
           f"{len(o['skipped_lines'])} ignorée(s) {scope}")
     print(f"Colonnes ({len(o['columns'])}) : " + ", ".join(
-        f"{m['header']} → {m['field']}" if m["field"] else m["header"] for m in o["header_mapping"])
+        (f"{m['header']} → {m['field']}" if m["field"] else m["header"]) + _MARKS.get(m["origin"], "")
+        for m in o["header_mapping"])
         if o["header_mapping"] else f"Colonnes ({len(o['columns'])}) : " + ", ".join(o["columns"]))
     for r in o["rejects"][:20]:
         print(f"  ligne {r['line']} rejetée : {r['reason']}")

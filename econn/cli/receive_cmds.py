@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from . import add_workspace_arg
+from . import add_map_arg, add_workspace_arg
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,6 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", metavar="ID", dest="source_format",
                    help="format d'export imposé (shopify-orders, woocommerce-orders…) ; défaut : reconnu d'après "
                         "l'entête de chaque fichier (voir docs/formats.md)")
+    add_map_arg(p)
     p.add_argument("--json", action="store_true", help="sortie JSON")
     p.set_defaults(func=_receive)
 
@@ -55,18 +56,20 @@ def _decisions(pairs: list[str]) -> dict[str, str]:
 
 
 def _receive(args: argparse.Namespace) -> int:
+    from ..reading.headers import parse_map
     from ..reception import analyze, integrate
     from ..store.workspace import resolve_workspace
 
     ws = resolve_workspace(args.workspace)
     decisions = _decisions(args.assign)
+    header_map = parse_map(args.map, "documents")
     if args.dry_run:
         res = analyze(ws, args.connector, args.file, homonyms=None if args.homonyms == "ask" else args.homonyms,
-                      decisions=decisions, source_format=args.source_format)
+                      decisions=decisions, source_format=args.source_format, header_map=header_map)
         res.close()
     else:
         res = integrate(ws, args.connector, args.file, homonyms=args.homonyms, decisions=decisions,
-                        source_format=args.source_format)
+                        source_format=args.source_format, header_map=header_map)
     out = res.to_dict()
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=2, default=str))

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from . import add_workspace_arg
+from . import add_map_arg, add_workspace_arg
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -29,6 +29,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", metavar="ID", dest="source_format",
                    help="export de GC imposé (sage100-articles, gestimum-tiers…) ; défaut : reconnu d'après "
                         "l'entête (voir docs/formats.md)")
+    add_map_arg(p)
+    p.add_argument("--connector", metavar="CODE",
+                   help="appliquer les correspondances d'en-têtes mémorisées de ce connecteur (econn headers)")
     add_workspace_arg(p)
     p.set_defaults(func=_import)
 
@@ -63,12 +66,14 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from ..reading.headers import parse_map
     from ..reading.reference import import_reference
     from ..store.workspace import resolve_workspace
 
     ws = resolve_workspace(args.workspace)
     rep = import_reference(ws, args.kind, args.file, replace=True if args.replace else None,
-                           source_format=args.source_format)
+                           source_format=args.source_format, header_map=parse_map(args.map, args.kind),
+                           connector=args.connector)
     msg = f"{rep.rows} ligne(s) lue(s) : {rep.inserted} ajoutée(s), {rep.updated} mise(s) à jour dans {ws}"
     if rep.format:
         from ..reading.formats import get_format

@@ -1,16 +1,28 @@
-"""Map a file's column headers to the canonical fields of a flow (documents, tiers, articles).
+"""Map a file's column headers to the canonical fields of a flow: one engine for preview, receive and import.
 
-Order of trust: a mapping the user chose for this connector (``memorise``), the mapping of the file's
-recognised export format (``format``, :mod:`econn.reading.formats`: it also leaves the headers it knows
-unmapped when they are not importable, e.g. WooCommerce's « Order Subtotal Amount »), the canonical
-name itself (``exact``), a known French/English variant (``synonyme``), a close spelling
-(``approchant``, rapidfuzz ratio ≥ ``FUZZY_CUTOFF`` on normalised text), else ``aucun``.
-Headers are normalised first (case, accents, punctuation, ``N°``/``No``/``Num`` → ``num``).
-A field is given to one header only: the best score wins, ties go to the first header.
+Order of precedence, for each header (compared after :func:`normalize`: case, accents, punctuation,
+``N°``/``No``/``Num`` → ``num``):
+
+1. ``option``: an explicit choice for this run (``--map "Header=field"``; ``"Header="`` ignores the column);
+2. ``memorise``: the user's remembered choice for this connector and flow (``econn headers set``, the
+   dashboard's « Mémoriser »; :mod:`econn.reading.header_choices`);
+3. ``format``: the mapping of the file's recognised or imposed export format (:mod:`econn.reading.formats`),
+   which also leaves unmapped the headers it knows not to be importable (WooCommerce's « Order Subtotal
+   Amount »); a field the format marks inverted is given as its opposite (Sage's ``AR_Sommeil`` → ``sommeil``);
+4. ``exact``: the canonical field name itself (« code_postal »);
+5. ``synonyme``: a known name of the field (:data:`econn.reading.synonyms.SYNONYMS`), then, for the tiers and
+   articles flows, the names the registered formats give it (Gestimum's ``ART_CODE``, Sage's ``AR_Ref``)
+   when every format agrees and the value needs none of the format's rules; a name known to be no field
+   (:data:`~econn.reading.synonyms.NOT_FIELDS`) gives ``None``;
+6. ``approchant``: a close spelling (rapidfuzz ratio ≥ :data:`FUZZY_CUTOFF`);
+7. ``aucun``.
+
+A field is given to one header only: the best score wins, then the best origin, then the first header.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import unicodedata
@@ -19,136 +31,35 @@ from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz, process
 
+from ..errors import HeaderMapError
+from .synonyms import ALL_FLOWS, FLOWS, GC_CODE_FALLBACK, INVERSE, NOT_FIELDS, SYNONYMS
+
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from .formats import SourceFormat
 
-FLOWS = ("documents", "tiers", "articles")
+__all__ = ["ALL_FLOWS", "FLOWS", "FUZZY_CUTOFF", "NOT_FIELDS", "ORIGINS", "ORIGIN_LABELS", "SYNONYMS",
+           "HeaderMatch", "check_field", "check_flow", "check_map_headers", "map_headers", "normalize", "parse_map",
+           "remember_mapping", "remembered_choices"]
+
 FUZZY_CUTOFF = 85.0
-_ORIGIN_RANK = {"memorise": 5, "format": 4, "exact": 3, "synonyme": 2, "approchant": 1, "aucun": 0}
-
-_ADDRESS = {
-    "societe": ["Société", "Raison sociale", "Entreprise", "Company", "Billing Company"],
-    "civilite": ["Civilité", "Titre", "Title", "Salutation", "Gender"],
-    "nom": ["Nom", "Nom de famille", "Last name", "Lastname", "Surname", "Billing Last Name"],
-    "prenom": ["Prénom", "First name", "Firstname", "Billing First Name"],
-    "email": ["E-mail", "Email", "Courriel", "Mail", "Adresse e-mail", "Billing Email", "Customer Email"],
-    "telephone": ["Téléphone", "Tél", "Tel", "Téléphone fixe", "Phone", "Billing Phone", "Telephone"],
-    "mobile": ["Mobile", "Portable", "Tél portable", "Téléphone mobile", "Cell", "Mobile phone"],
-    "adresse1": ["Adresse 1", "Adresse", "Adresse ligne 1", "Rue", "Address 1", "Address", "Billing Address1",
-                 "Billing Address 1", "Street"],
-    "adresse2": ["Adresse 2", "Complément d'adresse", "Adresse ligne 2", "Address 2", "Billing Address2",
-                 "Billing Address 2"],
-    "code_postal": ["Code postal", "CP", "Zip", "Zip code", "Postcode", "Postal code", "Billing Zip",
-                    "Billing Postcode"],
-    "ville": ["Ville", "Commune", "City", "Town", "Billing City"],
-    "pays": ["Pays", "Code pays", "Country", "Country code", "Billing Country"],
-}
-_SHIPPING = {
-    "liv_societe": ["Société livraison", "Shipping Company"],
-    "liv_nom": ["Nom livraison", "Shipping Name", "Shipping Last Name"],
-    "liv_prenom": ["Prénom livraison", "Shipping First Name"],
-    "liv_adresse1": ["Adresse livraison", "Adresse 1 livraison", "Shipping Address1", "Shipping Address 1"],
-    "liv_adresse2": ["Adresse 2 livraison", "Shipping Address2", "Shipping Address 2"],
-    "liv_code_postal": ["Code postal livraison", "CP livraison", "Shipping Zip", "Shipping Postcode"],
-    "liv_ville": ["Ville livraison", "Shipping City"],
-    "liv_pays": ["Pays livraison", "Shipping Country"],
-    "liv_telephone": ["Téléphone livraison", "Shipping Phone"],
-    # A full name (« Sophie GALLAS ») in one column: split into prénom / nom by the reception.
-    "liv_nom_complet": ["Nom complet livraison"],
-}
-
-SYNONYMS: dict[str, dict[str, list[str]]] = {
-    "documents": {
-        "doc_ext_id": ["N° commande", "Numéro de commande", "Num commande", "No commande", "Commande",
-                       "Référence commande", "N° document", "N° pièce", "Order ID", "Order Number", "Order No",
-                       "Order", "Name", "Order #"],
-        "date": ["Date", "Date commande", "Date de commande", "Date document", "Date pièce", "Order Date",
-                 "Created at", "Date created"],
-        "client_ext_id": ["Code client", "N° client", "Client", "Identifiant client", "Customer ID", "Customer",
-                          "Customer User", "Customer Number"],
-        **_ADDRESS,
-        "nom_complet": ["Nom complet", "Full name", "Billing Name", "Bill-to Name"],
-        **_SHIPPING,
-        "reglement": ["Mode de règlement", "Règlement", "Mode de paiement", "Paiement", "Moyen de paiement",
-                      "Payment", "Payment Method", "Payment Method Title", "Gateway"],
-        "sku": ["Référence article", "Référence", "Réf article", "Réf", "Code article", "SKU", "Lineitem sku",
-                "Product SKU", "Item SKU", "ART_CODE"],
-        "declinaison": ["Déclinaison", "Variante", "Gamme", "Variant", "Lineitem variant", "Variation",
-                        "ART_GAMME"],
-        "libelle": ["Désignation", "Libellé", "Libellé article", "Description", "Produit", "Lineitem name",
-                    "Item Name", "Product Name", "Product"],
-        "qte": ["Quantité", "Qté", "Qte", "Qty", "Quantity", "Lineitem quantity", "Item Quantity", "LIG_QTE"],
-        "unite": ["Unité", "Unité de vente", "Unit", "UOM"],
-        "pu_ht": ["PU HT", "Prix unitaire HT", "Prix HT", "P.U. HT", "Unit price excl tax", "Item Cost",
-                  "LIG_P_BRUT"],
-        "pu_ttc": ["PU TTC", "Prix unitaire TTC", "Prix TTC", "Unit price incl tax", "Lineitem price"],
-        "remise_pct": ["Remise %", "Remise", "% remise", "Taux de remise", "Discount %", "Discount percent",
-                       "LIG_REMISE"],
-        "tva_label": ["TVA", "Libellé TVA", "Code TVA", "Taxe", "Tax", "Tax Name", "Tax 1 Name", "Tax Label",
-                      "Tax Class", "NAT_TVATX"],
-        "tva_taux": ["Taux TVA", "Taux de TVA", "Tax Rate", "VAT rate"],
-        "port_ht": ["Frais de port HT", "Port HT", "Frais de port", "Port", "Shipping", "Shipping cost",
-                    "Order Shipping Amount", "Shipping Amount"],
-        "port_ttc": ["Frais de port TTC", "Port TTC", "Shipping incl tax"],
-        # Lines after an order discount, before shipping (Shopify's « Subtotal », TTC or HT as the shop).
-        "sous_total": [],
-        "remise_ttc": ["Remise TTC", "Montant remise TTC", "Discount incl tax"],
-        "remise_ht": ["Remise HT", "Montant remise HT", "Discount excl tax"],
-        "transporteur": ["Transporteur", "Mode de livraison", "Mode d'expédition", "Shipping Method", "Carrier"],
-        # Not « Order Subtotal Amount » (WooCommerce): lines before discount, without shipping.
-        "total_ht": ["Total HT", "Montant HT", "Sous-total HT", "Total excl tax"],
-        "total_tva": ["Total TVA", "Montant TVA", "Taxes", "Order Total Tax Amount", "Tax Amount"],
-        "total_ttc": ["Total TTC", "Montant TTC", "Total", "Order Total Amount", "Order Total", "Total incl tax",
-                      "Grand Total"],
-        "devise": ["Devise", "Currency"],
-        "statut": ["Statut", "État", "Status", "Financial Status", "Order Status"],
-    },
-    "tiers": {
-        "code_gc": ["Code", "Code client", "Code tiers", "N° client", "Numéro client", "Compte"],
-        "code_ext": ["Code externe", "Identifiant externe", "ID site", "Customer ID", "ID"],
-        **_ADDRESS,
-        "siret": ["SIRET", "N° SIRET", "SIREN"],
-        "tva_intra": ["N° TVA", "TVA intracommunautaire", "N° TVA intracom", "VAT number", "VAT"],
-        "famille": ["Famille", "Famille client", "Groupe", "Group", "Customer group"],
-        "categorie_tarifaire": ["Catégorie tarifaire", "Cat. tarifaire", "Tarif", "Price list"],
-        "reglement": ["Mode de règlement", "Règlement", "Condition de règlement", "Payment terms"],
-        "actif": ["Actif", "Sommeil", "Active", "Enabled"],
-    },
-    "articles": {
-        "code_gc": ["Code", "Code article", "Référence", "Réf", "Référence article", "ART_CODE"],
-        "code_ext": ["Code externe", "Référence site", "SKU", "Variant SKU", "Product ID", "ID"],
-        "declinaison": ["Déclinaison", "Code déclinaison", "Gamme", "Variant"],
-        "libelle": ["Désignation", "Libellé", "Description", "Nom", "Name", "Title", "Product Name"],
-        "ean": ["EAN", "EAN13", "Code barre", "Code-barres", "GTIN", "Barcode", "Variant Barcode"],
-        "famille": ["Famille", "Famille article", "Catégorie", "Category", "Product Type", "Type"],
-        "unite": ["Unité", "Unité de vente", "Unit", "UOM"],
-        "code_tva": ["Code TVA", "TVA", "Taxe", "Tax class", "Tax"],
-        "prix_ht": ["Prix HT", "PU HT", "Prix de vente HT", "Prix unitaire HT", "Price", "Regular price",
-                    "Variant Price"],
-        "prix_ttc": ["Prix TTC", "Prix de vente TTC", "PV TTC", "Price incl tax"],
-        "prix_achat": ["Prix d'achat", "PA", "PA HT", "Prix de revient", "PR", "Cost", "Cost per item"],
-        "actif": ["Actif", "Sommeil", "Active", "Published", "Status"],
-        "export": ["Export", "Disponible à l'export", "Publié", "Visible"],
-    },
-}
-
-
-# Headers known to be none of a flow's fields, though a close spelling of one: never matched fuzzily.
-# WooCommerce's « Order Subtotal Amount » (lines before discount, without shipping) is not « Order Total
-# Amount » nor a total HT.
-NOT_FIELDS: dict[str, list[str]] = {
-    "documents": ["Order Subtotal Amount", "Sous-total de la commande", "Subtotal"],
-}
+ORIGINS = ("option", "memorise", "format", "exact", "synonyme", "approchant", "aucun")
+# How each origin is said to a user.
+ORIGIN_LABELS = {"option": "imposée (--map)", "memorise": "mémorisée", "format": "format reconnu",
+                 "exact": "nom exact", "synonyme": "synonyme connu", "approchant": "orthographe approchante",
+                 "aucun": "aucune proposition"}
+_ORIGIN_RANK = {o: len(ORIGINS) - 1 - i for i, o in enumerate(ORIGINS)}
 
 
 @dataclass(frozen=True)
 class HeaderMatch:
-    """The field chosen for one header; ``field`` is None when nothing matched (origin ``aucun``)."""
+    """The field chosen for one header; ``field`` is None when nothing matched or the column is ignored."""
 
     header: str
     field: str | None
     score: float
-    origin: str   # memorise | format | exact | synonyme | approchant | aucun
+    origin: str   # one of ORIGINS
 
 
 def normalize(text: str) -> str:
@@ -163,15 +74,112 @@ def normalize(text: str) -> str:
     return " ".join(t.split())
 
 
-def _index(flow: str) -> tuple[dict[str, str], dict[str, str]]:
+def check_flow(flow: str) -> None:
+    """Raise :class:`HeaderMapError` (French message listing the flows) for an unknown flow."""
     if flow not in SYNONYMS:
-        raise ValueError(f"unknown flow {flow!r}; expected one of {FLOWS}")
+        raise HeaderMapError(f"unknown flow {flow!r}; expected one of {ALL_FLOWS}",
+                             f"Flux inconnu « {flow} » : choisissez parmi {', '.join(ALL_FLOWS)}.")
+
+
+def check_field(flow: str, field: str | None) -> None:
+    """Raise :class:`HeaderMapError` for a field that is not one of the flow's (None, « ignorer », is valid)."""
+    check_flow(flow)
+    if field is not None and field not in SYNONYMS[flow]:
+        raise HeaderMapError(
+            f"unknown field {field!r} for flow {flow}; expected one of {list(SYNONYMS[flow])}",
+            f"Champ inconnu « {field} » pour le flux {flow}. Champs possibles : {', '.join(SYNONYMS[flow])} "
+            "(rien après « = » pour ignorer la colonne).")
+
+
+def parse_map(pairs: Iterable[str], flow: str) -> dict[str, str | None]:
+    """Read ``--map`` values: ``"Header=field"``, or ``"Header="`` to ignore the column.
+
+    Returns:
+        Header (as typed) → field or None.
+
+    Raises:
+        HeaderMapError: not ``Header=field``, an unknown field, a header given twice with two fields, or a
+            field given to two headers.
+    """
+    out: dict[str, str | None] = {}
+    by_norm: dict[str, str] = {}
+    for pair in pairs:
+        header, sep, fld = pair.rpartition("=")   # a field never holds « = »; a header might
+        header = header.strip()
+        if not sep or not header:
+            raise HeaderMapError(f"bad --map {pair!r}",
+                                 f"--map attend « Colonne=champ » (rien après « = » pour ignorer la colonne) : "
+                                 f"« {pair} ».")
+        chosen = fld.strip() or None
+        check_field(flow, chosen)
+        n = normalize(header)
+        if n in by_norm and out[by_norm[n]] != chosen:
+            raise HeaderMapError(f"--map gives header {header!r} twice",
+                                 f"--map donne deux champs à la colonne « {header} ».")
+        twice = [h for h, f in out.items() if chosen is not None and f == chosen and normalize(h) != n]
+        if twice:
+            raise HeaderMapError(f"--map gives field {chosen} to {twice[0]!r} and {header!r}",
+                                 f"--map donne le champ « {chosen} » à deux colonnes : « {twice[0]} » et "
+                                 f"« {header} ».")
+        by_norm[n] = header
+        out[header] = chosen
+    return out
+
+
+def check_map_headers(overrides: dict[str, str | None], headers: list[str], source: str) -> None:
+    """Raise :class:`HeaderMapError` when a ``--map`` header is not a column of the file ``source``."""
+    have = {normalize(h) for h in headers}
+    missing = [h for h in overrides if normalize(h) not in have]
+    if missing:
+        raise HeaderMapError(
+            f"--map header(s) not in {source}: {missing}",
+            f"--map : colonne(s) absente(s) de {source} : {', '.join(missing)} "
+            f"(colonnes du fichier : {', '.join(headers)}).")
+
+
+@functools.cache
+def _registry_names(flow: str) -> tuple[dict[str, str], frozenset[str]]:
+    """What the registered formats of a tiers or articles flow say of their headers, usable as synonyms:
+    (normalised header → field, on which every format knowing the header agrees; normalised headers that are
+    no field, or whose value needs the format's rules: a country name, a price flagged TTC, a prefix…)."""
+    if flow not in ("tiers", "articles"):   # orders formats: their values need the format's semantics
+        return {}, frozenset()
+    from .formats import FORMATS
+
+    seen: dict[str, set[str | None]] = {}
+    for fmt in FORMATS:
+        if fmt.flow != flow:
+            continue
+        sem = fmt.semantics
+        needs_rules = {*sem.country_names, *sem.strip_prefix, *sem.split_names,
+                       *(("prix_ht", "prix_ttc") if sem.price_ttc_flag else ())}
+        for n, fld in fmt.normalized_mapping.items():
+            if fld in needs_rules:
+                fld = None
+            elif fld in sem.inverted:
+                fld = INVERSE.get(fld, fld)
+            seen.setdefault(n, set()).add(fld)
+    names = {n: f for n, fs in seen.items() if len(fs) == 1 for f in fs if f is not None}
+    return names, frozenset(n for n, fs in seen.items() if fs == {None})
+
+
+@functools.cache
+def _index(flow: str) -> tuple[dict[str, str], dict[str, str], frozenset[str], dict[str, str]]:
+    """(exact field names, synonyms, names of no field, GC-code fallbacks), all keyed by normalised header."""
+    check_flow(flow)
     exact = {normalize(f): f for f in SYNONYMS[flow]}
     syn: dict[str, str] = {}
     for fld, names in SYNONYMS[flow].items():
         for name in names:
             syn.setdefault(normalize(name), fld)
-    return exact, syn
+    not_fields = {normalize(h) for h in NOT_FIELDS.get(flow, [])}
+    reg, reg_none = _registry_names(flow)
+    for n, fld in reg.items():
+        if n not in syn and n not in exact and n not in not_fields:
+            syn[n] = fld
+    not_fields |= {n for n in reg_none if n not in syn and n not in exact}
+    fallback = {normalize(h): "code_gc" for h in GC_CODE_FALLBACK.get(flow, [])}
+    return exact, syn, frozenset(not_fields), fallback
 
 
 def _remembered(workspace: str | os.PathLike[str], connector: str, flow: str) -> dict[str, str | None]:
@@ -184,60 +192,78 @@ def _remembered(workspace: str | os.PathLike[str], connector: str, flow: str) ->
 def remembered_choices(con: Any, connector: str, flow: str) -> dict[str, str | None]:
     """The user's stored header choices of a connector and flow (normalised header → field or None),
     read through an open store connection."""
-    rows = con.execute("SELECT header, field FROM header_mappings WHERE connector = ? AND flow = ?",
-                       [connector, flow]).fetchall()
+    rows = con.execute("SELECT header, field FROM header_mappings WHERE connector = ? AND flow = ? "
+                       "ORDER BY updated_at, header", [connector, flow]).fetchall()
     return {normalize(h): f for h, f in rows}
 
 
 def map_headers(headers: list[str], flow: str, connector: str | None = None,
                 workspace: str | os.PathLike[str] | None = None, *,
                 remembered: dict[str, str | None] | None = None,
-                source_format: SourceFormat | None = None) -> list[HeaderMatch]:
-    """Propose a canonical field for each header of a file.
+                source_format: SourceFormat | None = None,
+                overrides: dict[str, str | None] | None = None,
+                fields: Iterable[str] | None = None) -> list[HeaderMatch]:
+    """Choose a canonical field for each header of a file (order of precedence in the module docstring).
 
     Args:
         headers: the file's headers, in order.
-        flow: ``documents``, ``tiers`` or ``articles``.
-        connector: connector code whose remembered choices win (needs ``workspace``).
+        flow: one of :data:`~econn.reading.synonyms.ALL_FLOWS` (``documents``, ``tiers``, ``articles``…).
+        connector: connector code whose remembered choices apply (needs ``workspace``).
         workspace: workspace folder holding ``header_mappings``.
         remembered: the connector's remembered choices already read (:func:`remembered_choices`),
             instead of reading them from ``workspace``.
-        source_format: the file's export format (:func:`econn.reading.formats.detect_format`): its
-            mapping wins over synonyms and fuzzy matches for the headers it knows.
+        source_format: the file's export format (:func:`econn.reading.formats.resolve_format`).
+        overrides: explicit choices for this run, header → field or None (:func:`parse_map`).
+        fields: the fields the caller can use (``econn import`` loads no ``code_ext``): a synonym or close
+            spelling of another field leaves the column unmapped, and « ID » then means the GC code.
+            Explicit, remembered and format choices are given as they are.
 
     Returns:
         One :class:`HeaderMatch` per header, in the same order; each field used at most once.
 
     Raises:
-        ValueError: unknown flow.
+        HeaderMapError: unknown flow, or an override naming an unknown field.
     """
-    exact, syn = _index(flow)
+    exact, syn, not_fields, fallback = _index(flow)
+    forced = {normalize(h): f for h, f in (overrides or {}).items()}
+    for f in forced.values():
+        check_field(flow, f)
     if remembered is not None:
         memo = remembered
     else:
         memo = _remembered(workspace, connector, flow) if workspace is not None and connector else {}
-    choices = list(syn)
-    not_fields = {normalize(h) for h in NOT_FIELDS.get(flow, [])}
+    usable = None if fields is None else set(fields)
+
+    def ok(fld: str | None) -> bool:
+        return fld is not None and (usable is None or fld in usable)
+
+    choices = [n for n, f in syn.items() if ok(f)]
     cands: list[tuple[float, int, int, str | None, str]] = []   # (score, origin rank, -position, field, origin)
     for pos, header in enumerate(headers):
         n = normalize(header)
         found: list[tuple[float, str | None, str]] = []
-        if n in memo:
-            found.append((100.0, memo[n], "memorise"))
-        known, fmt_field = source_format.field_of(header) if source_format is not None else (False, None)
-        if known:   # the format's field, or None for a column it knows econn does not import
-            found.append((100.0, fmt_field, "format"))
-        elif n in exact:
-            found.append((100.0, exact[n], "exact"))
-        if known:
-            pass
-        elif n in not_fields:
-            found.append((100.0, None, "synonyme"))
-        elif n in syn:
-            found.append((100.0, syn[n], "synonyme"))
-        elif n:
-            for name, score, _ in process.extract(n, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=3):
-                found.append((round(float(score), 1), syn[name], "approchant"))
+        if n in forced:
+            found.append((100.0, forced[n], "option"))
+        else:
+            if n in memo:
+                found.append((100.0, memo[n], "memorise"))
+            known, fmt_field = source_format.field_of(header) if source_format is not None else (False, None)
+            if known:   # the format's field, or None for a column it knows econn does not import
+                if source_format is not None and fmt_field in source_format.semantics.inverted:
+                    fmt_field = INVERSE.get(fmt_field, fmt_field)
+                found.append((100.0, fmt_field, "format"))
+            elif n in exact:
+                found.append((100.0, exact[n] if ok(exact[n]) else None, "exact"))
+            elif n in not_fields:
+                found.append((100.0, None, "synonyme"))
+            elif n in syn and ok(syn[n]):
+                found.append((100.0, syn[n], "synonyme"))
+            elif n in syn:   # a name of a field the caller cannot use; a fallback ranks after the field's own names
+                found.append((99.0, fallback[n], "synonyme") if ok(fallback.get(n)) else (100.0, None, "synonyme"))
+            elif n:
+                for name, score, _ in process.extract(n, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF,
+                                                      limit=3):
+                    found.append((round(float(score), 1), syn[name], "approchant"))
         for score, fld, origin in found:
             cands.append((score, _ORIGIN_RANK[origin], -pos, fld, origin))
     result: dict[int, HeaderMatch] = {}
@@ -256,17 +282,11 @@ def remember_mapping(workspace: str | os.PathLike[str], connector: str, flow: st
                      field: str | None) -> None:
     """Store the user's choice for a header (``field=None``: « ne pas importer »); it wins next time.
 
-    Raises:
-        ValueError: unknown flow or field.
-    """
-    from .. import store
+    The same as ``econn headers set`` (:func:`econn.reading.header_choices.set_choices`).
 
-    if flow not in SYNONYMS:
-        raise ValueError(f"unknown flow {flow!r}; expected one of {FLOWS}")
-    if field is not None and field not in SYNONYMS[flow]:
-        raise ValueError(f"unknown field {field!r} for flow {flow}")
-    with store.transaction(workspace) as con:
-        con.execute(
-            "INSERT INTO header_mappings (connector, flow, header, field) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (connector, flow, header) DO UPDATE SET field = excluded.field, "
-            "updated_at = now()", [connector, flow, header, field])
+    Raises:
+        HeaderMapError: unknown flow, field or connector.
+    """
+    from .header_choices import set_choices
+
+    set_choices(workspace, connector, flow, {header: field})

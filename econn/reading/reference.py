@@ -1,8 +1,9 @@
 """Import GC reference exports (articles, tiers, VAT codes, units, countries, payments, price grids, and the
 entreprises, sites and transporteurs a connector is checked against).
 
-A file is read whole, its headers mapped to canonical columns (French variants
-accepted), every value checked in DuckDB SQL, and loaded in one transaction.
+A file is read whole, its headers mapped to canonical columns by the engine of
+:mod:`econn.reading.headers` (``--map`` choices, remembered choices, the recognised
+GC export, synonyms), every value checked in DuckDB SQL, and loaded in one transaction.
 Any problem refuses the whole file with the line numbers concerned: nothing is
 half-loaded.
 """
@@ -12,16 +13,18 @@ from __future__ import annotations
 import csv
 import io
 import os
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
 
 from .. import store
 from ..errors import ImportFileError
+from .headers import check_map_headers, map_headers
 from .sqlfuncs import install_macros
+from .synonyms import SYNONYMS
 from .xlsx_guard import check_xlsx
 
 # kind -> (table, key column or None for append-only, {column: type}); types: text, decimal, bool, date
@@ -54,29 +57,9 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "sites": ("code",), "transporteurs": ("code",),
 }
 
-# Header variants seen in French GC exports, after normalisation (lower case, no accents, no punctuation).
-ALIASES: dict[str, str] = {
-    "reference": "code", "ref article": "code", "code article": "code", "article": "code", "code tiers": "code",
-    "code client": "code", "code tva": "code", "code unite": "code", "code pays": "code", "iso": "code",
-    "code reglement": "code", "designation": "libelle", "libelle article": "libelle", "intitule": "libelle",
-    "unite de vente": "unite", "unite vente": "unite", "tva": "code_tva", "code taxe": "code_tva",
-    "prix de vente ht": "prix_ht", "pv ht": "prix_ht", "prix vente ht": "prix_ht", "prix ht": "prix_ht",
-    "pu ht": "prix_ht", "prix achat": "prix_achat", "pa": "prix_achat", "prix d achat": "prix_achat",
-    "famille article": "famille", "famille client": "famille", "code barre": "ean", "ean13": "ean", "gencod": "ean",
-    "sommeil": "actif", "disponible export": "export", "disponible a l export": "export", "publie": "export",
-    "raison sociale": "societe", "entreprise": "societe", "titre": "civilite", "e mail": "email",
-    "mail": "email", "courriel": "email", "tel": "telephone", "telephone fixe": "telephone", "portable": "mobile",
-    "adresse": "adresse1", "adresse 1": "adresse1", "adresse 2": "adresse2", "cp": "code_postal",
-    "code postal": "code_postal", "commune": "ville", "n tva intracom": "tva_intra", "tva intracom": "tva_intra",
-    "numero tva": "tva_intra", "categorie tarifaire": "categorie_tarifaire", "cat tarifaire": "categorie_tarifaire",
-    "taux tva": "taux", "taux de tva": "taux", "type tva": "type", "code iso": "code", "nom pays": "libelle",
-    "union europeenne": "ue", "condition de reglement": "condition", "quantite minimum": "qte_min",
-    "qte min": "qte_min", "quantite min": "qte_min", "remise": "remise_pct", "remise %": "remise_pct",
-    "debut": "date_debut", "date debut": "date_debut", "fin": "date_fin", "date fin": "date_fin",
-    "prix net ht": "prix_ht", "categorie": "categorie_tarifaire", "rec20": "unece", "code unece": "unece",
-}
-# "sommeil" means the opposite of "actif": its values are inverted on import.
-_INVERTED = {"sommeil"}
+# The engine's field for a reference column, where the names differ (tiers and articles flows of
+# econn.reading.headers); « sommeil » is « actif » inverted.
+_COLUMN_OF = {"code_gc": "code", "sommeil": "actif"}
 
 MAX_ERRORS_LISTED = 20
 
@@ -93,12 +76,6 @@ class ImportReport:
     ignored_columns: list[str] = field(default_factory=list)
     format: str | None = None           # the GC export recognised (econn.reading.formats), e.g. sage100-articles
     notes: list[str] = field(default_factory=list)   # values left out on purpose, in French
-
-
-def _norm_header(h: str) -> str:
-    s = unicodedata.normalize("NFKD", str(h)).encode("ascii", "ignore").decode().lower()
-    s = "".join(ch if ch.isalnum() or ch == "%" else " " for ch in s)
-    return " ".join(s.split())
 
 
 def _decode(raw: bytes) -> str:
@@ -179,53 +156,74 @@ def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
     return _read_csv_rows(p)
 
 
-def _map_columns(kind: str, df: pd.DataFrame, path: Path,
-                 source_format: str | None = None) -> tuple[pd.DataFrame, list[str]]:
-    """File header → reference column: a recognised GC export's mapping (:mod:`econn.reading.formats`:
-    Sage 100 ``AR_Ref``, Gestimum ``ART_CODE``…) first, then the column names and :data:`ALIASES`."""
+def loadable_fields(kind: str) -> list[str]:
+    """The fields of flow ``kind`` (:data:`econn.reading.synonyms.SYNONYMS`) that an import of that kind loads."""
+    cols = KINDS[kind][2]
+    return [f for f in SYNONYMS[kind] if _COLUMN_OF.get(f, f) in cols]
+
+
+def _map_columns(kind: str, df: pd.DataFrame, path: Path, source_format: str | None = None,
+                 overrides: dict[str, str | None] | None = None,
+                 remembered: dict[str, str | None] | None = None) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """File header → reference column, by :func:`econn.reading.headers.map_headers` (a recognised GC export's
+    mapping, Sage 100 ``AR_Ref``, Gestimum ``ART_CODE``…, after ``--map`` and remembered choices).
+
+    Returns:
+        (the renamed columns with ``_line``, headers ignored, notes in French).
+    """
     from .formats import get_format, resolve_format
 
     cols = KINDS[kind][2]
-    mapping: dict[str, str] = {}
-    ignored: list[str] = []
-    inverted: set[str] = set()
-    headers = [str(h) for h in df.columns if h != "_line"]
+    originals = [h for h in df.columns if h != "_line"]
+    headers = [str(h) for h in originals]
     if source_format is not None and kind not in ("articles", "tiers"):
         get_format(source_format, kind)   # no format for tva, unites…: a French error naming the choices
     found = resolve_format(headers, kind, source_format) if kind in ("articles", "tiers") else None
     fmt = found[0] if found else None
-    for h in df.columns:
-        if h == "_line":
-            continue
-        n = _norm_header(h)
-        known, fmt_field = fmt.field_of(str(h)) if fmt is not None else (False, None)
-        if known:
-            target = "code" if fmt_field == "code_gc" else fmt_field
-            if target is None or target not in cols or target in mapping.values():
-                ignored.append(str(h))
-                continue
-            mapping[h] = target
-            if fmt_field in fmt.semantics.inverted:   # type: ignore[union-attr]
-                inverted.add(target)
-            continue
-        target = n.replace(" ", "_") if n.replace(" ", "_") in cols else ALIASES.get(n)
+    if overrides:
+        check_map_headers(overrides, headers, path.name)
+    matches = map_headers(headers, kind, remembered=remembered or {}, source_format=fmt, overrides=overrides,
+                          fields=loadable_fields(kind))
+    mapping: dict[Any, str] = {}
+    ignored: list[str] = []
+    notes: list[str] = []
+    inverted: set[str] = set()
+    for original, m in zip(originals, matches, strict=True):
+        target = _COLUMN_OF.get(m.field, m.field) if m.field else None
         if target is None or target not in cols or target in mapping.values():
-            ignored.append(str(h))
+            ignored.append(m.header)
             continue
-        mapping[h] = target
-        if n in _INVERTED:
+        mapping[original] = target
+        if m.field == "sommeil":
             inverted.add(target)
+        if m.origin == "approchant":
+            notes.append(f"colonne « {m.header} » lue comme « {m.field} » (orthographe approchante ; "
+                         f"--map \"{m.header}=\" pour l'ignorer)")
     missing = [c for c in REQUIRED[kind] if c not in mapping.values()]
     if missing:
+        field_of = {c: f for f, c in _COLUMN_OF.items() if f in SYNONYMS[kind]}
+        example = field_of.get(missing[0], missing[0])
         raise ImportFileError(
             f"{path}: required column(s) missing for {kind}: {', '.join(missing)}",
-            f"{path.name} : colonne(s) obligatoire(s) absente(s) pour « {kind} » : {', '.join(missing)}.")
+            f"{path.name} : colonne(s) obligatoire(s) absente(s) pour « {kind} » : {', '.join(missing)} "
+            f'(indiquez laquelle avec --map "Colonne={example}").')
     flag = fmt.semantics.price_ttc_flag if fmt is not None else None
     extra = [flag] if flag in df.columns and "prix_ht" in mapping.values() else []
     out = df[list(mapping) + extra + ["_line"]].rename(columns={**mapping, **{f: "_prix_ttc_flag" for f in extra}})
     out.attrs["inverted"] = inverted
     out.attrs["format"] = fmt
-    return out, ignored
+    return out, ignored, notes
+
+
+def _remembered(workspace: str | os.PathLike[str], connector: str, flow: str) -> dict[str, str | None]:
+    """The connector's remembered header choices for ``flow`` (the connector must exist)."""
+    from .header_choices import check_connector
+    from .headers import remembered_choices
+
+    store.init_store(workspace)
+    with store.connect(workspace, read_only=True) as con:
+        check_connector(con, connector)
+        return remembered_choices(con, connector, flow)
 
 
 def _sql_value(col: str, typ: str, inverted: bool) -> str:
@@ -240,8 +238,13 @@ def _sql_value(col: str, typ: str, inverted: bool) -> str:
 
 
 def import_reference(workspace: str | os.PathLike[str], kind: str, path: str | os.PathLike[str],
-                     *, replace: bool | None = None, source_format: str | None = None) -> ImportReport:
+                     *, replace: bool | None = None, source_format: str | None = None,
+                     header_map: dict[str, str | None] | None = None,
+                     connector: str | None = None) -> ImportReport:
     """Load a GC export into the workspace; all or nothing.
+
+    Columns are mapped by :func:`econn.reading.headers.map_headers` on the flow named like ``kind``, with
+    the fields the import loads (``code_gc`` is the ``code`` column, ``sommeil`` an inverted ``actif``).
 
     Args:
         workspace: workspace folder (created if absent).
@@ -250,21 +253,25 @@ def import_reference(workspace: str | os.PathLike[str], kind: str, path: str | o
         replace: empty the table first (default: only for ``grilles``, which has no key).
         source_format: id of the GC export to apply (:mod:`econn.reading.formats`); default the one
             recognised from the header, if any.
+        header_map: explicit header → field choices (``--map``, :func:`econn.reading.headers.parse_map`);
+            every header must be a column of the file.
+        connector: a connector whose remembered header choices for this flow apply.
 
     Raises:
         ImportFileError: the file is refused; the message lists the offending lines.
         UnknownFormatError: ``source_format`` is not a GC export of this kind.
+        HeaderMapError: ``header_map`` names an unknown field or a missing column, or unknown connector.
     """
     if kind not in KINDS:
         raise ImportFileError(f"unknown kind {kind}",
                               f"Type inconnu « {kind} » : choisissez parmi {', '.join(KINDS)}.")
     p = Path(path)
     table, key, cols = KINDS[kind]
-    df, ignored = _map_columns(kind, read_table(p), p, source_format)
+    remembered = _remembered(workspace, connector, kind) if connector else None
+    df, ignored, notes = _map_columns(kind, read_table(p), p, source_format, header_map, remembered)
     inverted: set[str] = df.attrs.get("inverted", set())
     fmt = df.attrs.get("format")
     present = [c for c in cols if c in df.columns]
-    notes: list[str] = []
     store.init_store(workspace)
     scratch = duckdb.connect()
     try:

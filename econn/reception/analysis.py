@@ -21,7 +21,7 @@ from .. import findings, mappings, store
 from ..errors import LoaderError
 from ..findings import Finding, Level
 from ..reading.formats import Semantics, SourceFormat, resolve_format
-from ..reading.headers import map_headers, normalize
+from ..reading.headers import check_field, map_headers, normalize
 from ..reading.loaders import read_csv
 from ..reading.sqlfuncs import install_macros
 from ..store import quote_ident
@@ -58,13 +58,20 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+def check_header_map(header_map: dict[str, str | None] | None) -> None:
+    """Raise :class:`econn.errors.HeaderMapError` for a ``header_map`` field the documents flow lacks."""
+    for fld in (header_map or {}).values():
+        check_field("documents", fld)
+
+
 def field_columns(columns: list[str], remembered: dict[str, str | None],
-                  source_format: SourceFormat | None = None) -> dict[str, str]:
-    """Canonical field → the file's column, from :func:`econn.reading.headers.map_headers` (the recognised
-    export format's mapping first) and the connector's remembered choices
-    (:func:`econn.reading.headers.remembered_choices`)."""
+                  source_format: SourceFormat | None = None,
+                  header_map: dict[str, str | None] | None = None) -> dict[str, str]:
+    """Canonical field → the file's column, from :func:`econn.reading.headers.map_headers`: explicit choices
+    (``header_map``), the connector's remembered choices (:func:`econn.reading.headers.remembered_choices`),
+    the recognised export format's mapping, synonyms."""
     out = {m.field: m.header for m in map_headers(columns, "documents", remembered=remembered,
-                                                  source_format=source_format) if m.field}
+                                                  source_format=source_format, overrides=header_map) if m.field}
     for c in columns:
         if normalize(c) in _CODE_ERP_HEADERS and "code_erp" not in out:
             out["code_erp"] = c
@@ -73,7 +80,8 @@ def field_columns(columns: list[str], remembered: dict[str, str | None],
 
 def analyze(workspace: str | os.PathLike[str], connector: str, file: str | os.PathLike[str] | None = None, *,
             homonyms: str | None = None, decisions: dict[str, str] | None = None,
-            source_format: str | None = None) -> ReceptionAnalysis:
+            source_format: str | None = None,
+            header_map: dict[str, str | None] | None = None) -> ReceptionAnalysis:
     """Step 1 of a reception: what would be integrated, and what blocks (nothing is written).
 
     Args:
@@ -85,6 +93,8 @@ def analyze(workspace: str | os.PathLike[str], connector: str, file: str | os.Pa
         decisions: per tiers key (external code), ``"create"`` or a GC tiers code; wins over ``homonyms``.
         source_format: id of the export format to apply (:mod:`econn.reading.formats`); default the one
             recognised from each file's headers, if any.
+        header_map: explicit header → field choices (``--map``): they win over remembered choices and the
+            format in every file that has the header.
 
     Returns:
         A :class:`ReceptionAnalysis`: per file, documents (new / existing / blocked / waiting), tiers
@@ -93,21 +103,24 @@ def analyze(workspace: str | os.PathLike[str], connector: str, file: str | os.Pa
     Raises:
         ReceptionError: unknown connector or file, or a decision naming an unknown GC tiers.
         UnknownFormatError: ``source_format`` is not an orders format.
+        HeaderMapError: ``header_map`` names a field the documents flow lacks.
     """
     ws = Path(workspace)
     if source_format is not None:
         resolve_format([], "documents", source_format)   # an unknown id fails before any file is read
+    check_header_map(header_map)
     conn, files = connector_files(ws, connector, file)
     out = ReceptionAnalysis(ws, connector)
     for path in files:
         out.files.append(analyze_file(ws, conn, path, homonyms=homonyms, decisions=decisions,
-                                      source_format=source_format))
+                                      source_format=source_format, header_map=header_map))
     return out
 
 
 def analyze_file(ws: Path, conn: Connector, path: Path, *, homonyms: str | None = None,
                  decisions: dict[str, str] | None = None, only: str | None = None,
-                 source_format: str | None = None) -> FileAnalysis:
+                 source_format: str | None = None,
+                 header_map: dict[str, str | None] | None = None) -> FileAnalysis:
     """Analyse one file (see :func:`analyze`); ``only`` restricts the recap to one document number."""
     fa = FileAnalysis(file=path, connector=conn.code)
     problem = name_problem(path, path.parent if path.is_symlink() else None)
@@ -136,7 +149,7 @@ def analyze_file(ws: Path, conn: Connector, path: Path, *, homonyms: str | None 
     fmt = found[0] if found else None
     fa.format = fmt.to_dict(found[1]) if found else None
     sem = fmt.semantics if fmt else Semantics()
-    cols = field_columns(res.columns, snapshot.remembered, fmt)
+    cols = field_columns(res.columns, snapshot.remembered, fmt, header_map)
     if "pu_ht" not in cols and "pu_ttc" in cols:
         cols["pu_ht_from_ttc"] = cols["pu_ttc"]
     missing = [f for f in REQUIRED if f not in cols and not (f == "pu_ht" and "pu_ttc" in cols)]
@@ -178,7 +191,7 @@ def analyze_file(ws: Path, conn: Connector, path: Path, *, homonyms: str | None 
     check_rejects(res, cols, keys_of_line, col, con)
     check_totals(con, col)
     if only is None:   # a reimport (one document, from a .bak) rewrites what it is given, on purpose
-        check_split(con, col, pending_lines(ws, conn.code, exclude=path),
+        check_split(con, col, pending_lines(ws, conn.code, exclude=path, header_map=header_map),
                     _text_sql("o.doc_ext_id", sem.strip_prefix.get("doc_ext_id")))
     partial = _partial_documents(ws, conn, con)
     tiers_by_key = tiers_mod.match_file_tiers(ws, conn, con, col, homonyms=homonyms, decisions=decisions)

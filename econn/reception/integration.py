@@ -30,7 +30,7 @@ from ..history.actions import run_pending
 from ..findings import Level
 from ..store.workspace import display_name
 from ..reading.formats import resolve_format
-from .analysis import analyze_file
+from .analysis import analyze_file, check_header_map
 from .context import Connector, connector_files, into_import_folder
 from .model import (
     BLOCKED, EXISTING, INTEGRATED, NEW, T_CREATE, FileAnalysis, ReceptionAnalysis, ReceptionError, TiersRecap,
@@ -67,7 +67,8 @@ _LINES_SQL = """
 
 def integrate(workspace: str | os.PathLike[str], connector: str, file: str | os.PathLike[str] | None = None, *,
               homonyms: str = "ask", decisions: dict[str, str] | None = None, progress: Progress | None = None,
-              user: str | None = None, source_format: str | None = None) -> ReceptionAnalysis:
+              user: str | None = None, source_format: str | None = None,
+              header_map: dict[str, str | None] | None = None) -> ReceptionAnalysis:
     """Analyse then integrate a connector's files (one file, or every pending ``*.csv``), after running the
     actions queued for the connector (:func:`econn.history.actions.run_pending`).
 
@@ -82,6 +83,8 @@ def integrate(workspace: str | os.PathLike[str], connector: str, file: str | os.
         user: who ran the reception (history messages).
         source_format: id of the export format to apply (:mod:`econn.reading.formats`); default the one
             recognised from each file's headers.
+        header_map: explicit header → field choices for the documents flow (``--map``), applied to every
+            file that has the header (:func:`econn.reading.headers.map_headers`).
 
     Returns:
         The analysis with statuses updated (``integrated`` + ``gc_number``) and ``renamed_to`` set on
@@ -93,6 +96,7 @@ def integrate(workspace: str | os.PathLike[str], connector: str, file: str | os.
     ws = Path(workspace)
     if source_format is not None:
         resolve_format([], "documents", source_format)   # an unknown id fails before any file is touched
+    check_header_map(header_map)
     conn, files = connector_files(ws, connector, file)
     # ERO's queue: the actions waiting for this connector run at its next reception (econn actions list).
     run_pending(ws, connector=connector, user=user)
@@ -100,7 +104,8 @@ def integrate(workspace: str | os.PathLike[str], connector: str, file: str | os.
     out = ReceptionAnalysis(ws, connector, integrated=True)
     policy = None if homonyms == "ask" else homonyms
     for path in files:
-        fa = analyze_file(ws, conn, path, homonyms=policy, decisions=decisions, source_format=source_format)
+        fa = analyze_file(ws, conn, path, homonyms=policy, decisions=decisions, source_format=source_format,
+                          header_map=header_map)
         out.files.append(fa)
         try:
             if fa.error is None:

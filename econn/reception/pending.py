@@ -39,7 +39,8 @@ PENDING_COLUMNS = ("connector", "source", "line", *PENDING_FIELDS)
 
 # A few files of a few megabytes each in practice; bounded so that a kernel left open does not grow.
 _CACHE_SIZE = 32
-_Key = tuple[str, int, int, str, tuple[tuple[str, str | None], ...]]
+_Choices = tuple[tuple[str, str | None], ...]
+_Key = tuple[str, int, int, str, _Choices, _Choices]
 _cache: OrderedDict[_Key, pd.DataFrame] = OrderedDict()
 
 
@@ -57,23 +58,22 @@ def empty_pending() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in PENDING_COLUMNS})
 
 
-def _field_of_headers(headers: list[str], remembered: dict[str, str | None]) -> dict[str, str]:
-    """Canonical field → header of the file, the user's remembered choices applied."""
-    found = detect_format(headers, "documents")   # a shop export's own mapping, as the reception uses it
-    matches = {m.header: m.field for m in map_headers(headers, "documents",
-                                                      source_format=found[0] if found else None)}
-    for header in headers:
-        if normalize(header) in remembered:
-            chosen = remembered[normalize(header)]
-            matches = {h: (None if f == chosen and h != header else f) for h, f in matches.items()}
-            matches[header] = chosen
-    return {f: h for h, f in matches.items() if f in PENDING_FIELDS}
+def _field_of_headers(headers: list[str], remembered: dict[str, str | None],
+                      header_map: dict[str, str | None] | None) -> dict[str, str]:
+    """Canonical field → header of the file, as the reception maps it (the shop export's format, the
+    remembered and explicit choices: :func:`econn.reading.headers.map_headers`)."""
+    found = detect_format(headers, "documents")
+    matches = map_headers(headers, "documents", remembered=remembered, source_format=found[0] if found else None,
+                          overrides=header_map)
+    return {m.field: m.header for m in matches if m.field in PENDING_FIELDS}
 
 
-def _read_file(connector: str, path: Path, remembered: dict[str, str | None]) -> pd.DataFrame:
+def _read_file(connector: str, path: Path, remembered: dict[str, str | None],
+               header_map: dict[str, str | None] | None = None) -> pd.DataFrame:
     st = path.stat()
     # The path itself, not its resolved target: a link inside the folder is its own pending file (own name).
-    key: _Key = (str(path.absolute()), st.st_size, st.st_mtime_ns, connector, tuple(sorted(remembered.items())))
+    key: _Key = (str(path.absolute()), st.st_size, st.st_mtime_ns, connector,
+                 tuple(sorted(remembered.items(), key=str)), tuple(sorted((header_map or {}).items(), key=str)))
     if key in _cache:
         _cache.move_to_end(key)
         return _cache[key]
@@ -82,7 +82,7 @@ def _read_file(connector: str, path: Path, remembered: dict[str, str | None]) ->
     except LoaderError as exc:
         raise UnreadablePendingFile(str(exc), exc.message_fr) from exc
     try:
-        picked = _field_of_headers(list(res.columns), remembered)
+        picked = _field_of_headers(list(res.columns), remembered, header_map)
         cols = ", ".join(
             f"{store.quote_ident(picked[f])} AS {f}" if f in picked else f"NULL::VARCHAR AS {f}"
             for f in PENDING_FIELDS)
@@ -98,13 +98,14 @@ def _read_file(connector: str, path: Path, remembered: dict[str, str | None]) ->
 
 
 def pending_lines(workspace: str | os.PathLike[str], connector: str | None = None, *,
-                  exclude: Path | None = None) -> pd.DataFrame:
+                  exclude: Path | None = None, header_map: dict[str, str | None] | None = None) -> pd.DataFrame:
     """Every row of the connectors' pending files, with canonical column names (all text).
 
     Args:
         workspace: the workspace folder.
         connector: one connector code, or None for all of them.
         exclude: a file to leave out (the one a reception is analysing: its rows are already loaded).
+        header_map: explicit header → field choices of the reception that reads them (``--map``).
 
     Returns:
         A DataFrame with ``connector, source`` (file name), ``line`` (physical line) and the
@@ -115,11 +116,12 @@ def pending_lines(workspace: str | os.PathLike[str], connector: str | None = Non
     with store.connect(ws, read_only=True) as con:
         conns = con.execute("SELECT code, import_dir FROM connectors WHERE (? IS NULL OR code = ?) ORDER BY code",
                             [connector, connector]).fetchall()
-        memo = con.execute("SELECT connector, header, field FROM header_mappings WHERE flow = 'documents'").fetchall()
+        memo = con.execute("SELECT connector, header, field FROM header_mappings WHERE flow = 'documents' "
+                           "ORDER BY updated_at, header").fetchall()
     frames, unreadable = [], []
     skip = exclude.resolve() if exclude is not None else None
     for code, import_dir in conns:
-        remembered = {normalize(h): f for c, h, f in memo if c == code}
+        remembered = {normalize(h): f for c, h, f in memo if c == code}   # as remembered_choices() reads them
         for path, problem in refused_files(ws, import_dir, code):   # a name DuckDB cannot hold, a link outside
             shown = display_name(path.name)
             unreadable.append((shown, findings.make(problem, source=shown, value=shown).message))
@@ -127,7 +129,7 @@ def pending_lines(workspace: str | os.PathLike[str], connector: str | None = Non
             if skip is not None and path.resolve() == skip:
                 continue
             try:
-                frames.append(_read_file(code, path, remembered))
+                frames.append(_read_file(code, path, remembered, header_map))
             except UnreadablePendingFile as exc:
                 log.info("pending file %s unreadable: %s", path, exc)
                 unreadable.append((path.name, exc.message_fr))

@@ -249,7 +249,10 @@ class OrderedPoolStarts(LoggingConfigurable):  # type: ignore[misc]
             del data[notebook]   # its kernel did not start: pages fall back to cold kernels
 
 
-def _in_turn(initialize: Callable[..., Awaitable[dict[str, Any]]]) -> Callable[..., Awaitable[dict[str, Any]]]:
+_Initialize = Callable[..., Awaitable[dict[str, Any]]]
+
+
+def _in_turn(initialize: _Initialize) -> _Initialize:
     @functools.wraps(initialize)
     async def _initialize(self: Any, notebook_path: str, kernel_id: str | None = None,
                           **kwargs: Any) -> dict[str, Any]:
@@ -262,7 +265,8 @@ def _in_turn(initialize: Callable[..., Awaitable[dict[str, Any]]]) -> Callable[.
         kernel_id = str(uuid.uuid4())
         self._pauses.started(kernel_id, notebook_path)     # pausable from its process's launch on
         try:
-            await self.start_kernel(kernel_name=self._kernel_name(notebook_path), kernel_id=kernel_id, **kwargs)
+            await self.start_kernel(kernel_name=self._kernel_name(notebook_path), kernel_id=kernel_id,
+                                    **kwargs)
             try:
                 result = await initialize(self, notebook_path, kernel_id, **kwargs)
             except BaseException:

@@ -7,20 +7,13 @@ from pathlib import Path
 import ipywidgets as w
 
 from ..reading.formats import detect_format
-from ..reading.headers import SYNONYMS, HeaderMatch, map_headers, remember_mapping
+from ..reading.headers import ORIGIN_LABELS, SYNONYMS, HeaderMatch, map_headers, remember_mapping
 from .common import MessagePanel
 from .format import esc, fr_count, fr_number
 
 FLOW = "documents"
 IGNORE = ""   # dropdown value of « (ignorer) »: a Dropdown cannot hold None as an option value
-ORIGINS = {
-    "memorise": "mémorisée",
-    "format": "format reconnu",
-    "exact": "nom exact",
-    "synonyme": "synonyme connu",
-    "approchant": "orthographe approchante",
-    "aucun": "aucune proposition",
-}
+ORIGINS = ORIGIN_LABELS
 
 
 class MappingEditor(w.VBox):

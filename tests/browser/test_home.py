@@ -6,7 +6,7 @@ from econn.history.overview import connector_overview, level_counts, pending_war
 from econn.ui.common import available_dashboards
 from econn.ui.format import fr_count
 
-from .conftest import open_dashboard, screenshot
+from .conftest import END_STATE_MS, open_dashboard, screenshot
 
 
 def test_home_shows_the_demo_connectors(page, voila_server) -> None:  # type: ignore[no-untyped-def]
@@ -47,7 +47,7 @@ def test_refresh_sees_a_new_pending_file(page, voila_server) -> None:  # type: i
         pg.locator(".econn-refresh").click()
         pg.wait_for_function(
             "([sel, txt]) => document.querySelector(sel).innerText.includes(txt)",
-            arg=['.econn-connectors tr[data-code="FACIL"]', f"{fr_count(n + 1, 'fichier')} en attente"], timeout=20000)
+            arg=['.econn-connectors tr[data-code="FACIL"]', f"{fr_count(n + 1, 'fichier')} en attente"], timeout=END_STATE_MS)
         assert f"{fr_count(n + 1, 'fichier')} en attente" in row.inner_text()
     finally:
         new.unlink()
@@ -59,22 +59,22 @@ def test_connector_choice_follows_the_links(page, voila_server) -> None:  # type
     pg, problems = page
     selector = ".econn-header-connector select"
     open_dashboard(pg, voila_server, "01_reception.ipynb?connecteur=FACIL", ".econn-reception .econn-load")
-    pg.wait_for_function("s => !document.querySelector(s).disabled", arg=selector, timeout=20000)
+    pg.wait_for_function("s => !document.querySelector(s).disabled", arg=selector, timeout=END_STATE_MS)
     assert pg.locator(selector).input_value().startswith("FACIL")
     assert pg.locator(".econn-connector select").count() == 1          # one « Connecteur », in the header
     crumb = pg.locator(".econn-breadcrumbs a")
     assert crumb.get_attribute("href") == "00_accueil.ipynb?connecteur=FACIL"
     pg.locator(selector).select_option(label=pg.locator(f"{selector} option", has_text="CSV").first.inner_text())
     pg.wait_for_function("() => document.querySelector('.econn-breadcrumbs a').href.endsWith('connecteur=CSV')",
-                         timeout=20000)
+                         timeout=END_STATE_MS)
     crumb.click()
     pg.wait_for_selector(".econn-home .econn-connectors table", state="visible", timeout=60000)
-    pg.wait_for_function("s => !document.querySelector(s).disabled", arg=selector, timeout=20000)
+    pg.wait_for_function("s => !document.querySelector(s).disabled", arg=selector, timeout=END_STATE_MS)
     assert pg.locator(selector).input_value().startswith("CSV")
     pg.locator('.econn-links a[href="04_historique.ipynb?connecteur=CSV"]').click()
     pg.wait_for_selector(".econn-history .econn-history-table table", state="visible", timeout=60000)
     assert pg.locator(selector).input_value().startswith("CSV")
     pg.wait_for_function("() => { const rows = [...document.querySelectorAll('tr.econn-history-row')];"
                          " return rows.length > 0 && rows.every(r => r.cells[1].innerText.trim() === 'CSV'); }",
-                         timeout=20000)
+                         timeout=END_STATE_MS)
     problems.assert_clean()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 
-from .conftest import choose_connector, load_pending_file, open_dashboard, screenshot
+from .conftest import END_STATE_MS, choose_connector, load_pending_file, open_dashboard, screenshot
 
 
 def _main_file(workspace):  # type: ignore[no-untyped-def]
@@ -19,7 +19,7 @@ def test_reception_first_step_from_the_home_link(page, voila_server) -> None:  #
     pg.wait_for_selector(".econn-reception .econn-load", state="visible", timeout=60000)
     path = _main_file(voila_server.workspace)
     choose_connector(pg, "CSV")
-    load_pending_file(pg, path.name, timeout_ms=20000)
+    load_pending_file(pg, path.name, timeout_ms=END_STATE_MS)
     pg.wait_for_selector(".econn-sample table", state="visible", timeout=60000)
     dialect = pg.locator(".econn-dialect").inner_text()
     assert "cp1252" in dialect.lower()
@@ -36,10 +36,10 @@ def test_reception_first_step_from_the_home_link(page, voila_server) -> None:  #
     pg.locator(".econn-delimiter select").select_option(index=1)
     pg.locator("button.econn-reload").click()
     pg.wait_for_function("t => !document.querySelector('.econn-counts').innerText.includes(t)",
-                         arg=counts, timeout=30000)
+                         arg=counts, timeout=END_STATE_MS)
     pg.locator(".econn-delimiter select").select_option(index=0)
     pg.locator("button.econn-reload").click()
-    pg.wait_for_function("t => document.querySelector('.econn-counts').innerText === t", arg=counts, timeout=30000)
+    pg.wait_for_function("t => document.querySelector('.econn-counts').innerText === t", arg=counts, timeout=END_STATE_MS)
     problems.assert_clean()
 
 
@@ -52,7 +52,7 @@ def test_hostile_values_appear_as_text(page, voila_server) -> None:  # type: ign
     try:
         open_dashboard(pg, voila_server, "01_reception.ipynb", ".econn-reception .econn-load")
         choose_connector(pg, "FACIL")
-        load_pending_file(pg, bad.name, timeout_ms=20000)
+        load_pending_file(pg, bad.name, timeout_ms=END_STATE_MS)
         pg.wait_for_selector(".econn-rejects tr.econn-reject", timeout=60000)
         assert "<img src=x onerror=alert(1)>" in pg.locator(".econn-sample").inner_text()
         assert "<script>alert(2)</script>" in pg.locator(".econn-rejects").inner_text()

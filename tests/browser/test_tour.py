@@ -11,7 +11,7 @@ from pathlib import Path
 
 from econn.ui.tour import STEPS
 
-from .conftest import ROOT, _free_port, open_dashboard, screenshot, stop_process_group
+from .conftest import END_STATE_MS, ROOT, _free_port, open_dashboard, screenshot, stop_process_group
 
 
 def test_click_through_the_tour(page, voila_server) -> None:  # type: ignore[no-untyped-def]
@@ -21,19 +21,19 @@ def test_click_through_the_tour(page, voila_server) -> None:  # type: ignore[no-
     for i in range(1, n):
         pg.locator(".econn-tour-next").click()
         pg.wait_for_function("([sel, txt]) => document.querySelector(sel).innerText.includes(txt)",
-                             arg=[".econn-tour-step", f"Étape {i + 1} / {n}"], timeout=20000)
-        pg.wait_for_selector(".econn-tour-figures table", state="visible", timeout=20000)
+                             arg=[".econn-tour-step", f"Étape {i + 1} / {n}"], timeout=END_STATE_MS)
+        pg.wait_for_selector(".econn-tour-figures table", state="visible", timeout=END_STATE_MS)
         assert pg.locator(".econn-messages .econn-msg-error").count() == 0
     assert pg.locator(".econn-tour-next button, button.econn-tour-next").first.is_disabled()
     pg.locator(".econn-tour-prev").click()
     pg.wait_for_function("([sel, txt]) => document.querySelector(sel).innerText.includes(txt)",
-                         arg=[".econn-tour-step", f"Étape {n - 1} / {n}"], timeout=20000)
+                         arg=[".econn-tour-step", f"Étape {n - 1} / {n}"], timeout=END_STATE_MS)
     for _ in range(n - 2):
         pg.locator(".econn-tour-prev").click()
     pg.wait_for_function("([sel, txt]) => document.querySelector(sel).innerText.includes(txt)",
-                         arg=[".econn-tour-step", f"Étape 1 / {n}"], timeout=20000)
+                         arg=[".econn-tour-step", f"Étape 1 / {n}"], timeout=END_STATE_MS)
     pg.wait_for_function("([sel, txt]) => document.querySelector(sel).innerText.includes(txt)",
-                         arg=[".econn-tour-figures", "FACIL"], timeout=20000)
+                         arg=[".econn-tour-figures", "FACIL"], timeout=END_STATE_MS)
     screenshot(pg, "99_visite_guidee")
     problems.assert_clean()
 
