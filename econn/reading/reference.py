@@ -248,7 +248,8 @@ def import_reference(workspace: str | os.PathLike[str], kind: str, path: str | o
 
     Args:
         workspace: workspace folder (created if absent).
-        kind: one of ``articles, tiers, tva, unites, pays, reglements, grilles``.
+        kind: one of ``articles, tiers, tva, unites, pays, reglements, grilles, entreprises, sites,
+            transporteurs``.
         path: CSV (any usual French dialect) or .xlsx file.
         replace: empty the table first (default: only for ``grilles``, which has no key).
         source_format: id of the GC export to apply (:mod:`econn.reading.formats`); default the one
