@@ -343,6 +343,14 @@ _SEED: list[tuple[str, Level, str, str, str, tuple[str, ...]]] = [
      "", ("correspondance", "tiers")),
     ("COR-CLI-HOMO", A, "Homonyme", "Homonyme trouvé pour {customer}",
      "Choisissez « créer un nouveau client » ou « affecter un client existant ».", ("correspondance", "tiers")),
+    ("COR-CLI-DEF", A, "Client par défaut",
+     "Client inconnu {customer} : commande affectée au client par défaut {client}",
+     "La réception des tiers du connecteur est « Non concerné » : aucun client n'est créé. Créez le client en GC "
+     "(ou sa correspondance) si la commande doit être à son nom.", ("correspondance", "tiers")),
+    ("COR-CLI-ABS", E, "Client inconnu non créé",
+     "Client inconnu {customer} : la réception des tiers du connecteur est « Non concerné »",
+     "Créez le client en GC (ou sa correspondance), indiquez un client par défaut au connecteur, ou passez sa "
+     "réception des tiers à « Clients avec commande ».", ("correspondance", "tiers")),
     ("COR-STALE", A, "Correspondance obsolète", "La correspondance {mapping} pointe vers {gc_value}, {detail} dans la GC",
      "Mettez à jour la correspondance vers une valeur active.", ("correspondance",)),
     ("COR-REF", A, "Valeur hors référentiel", "Valeur « {value} » absente des listes de référence ({column})",
@@ -368,7 +376,8 @@ _SEED: list[tuple[str, Level, str, str, str, tuple[str, ...]]] = [
     ("TVA-INCONNU", A, "Taux inconnu", "Taux {rate} % inconnu pour le pays {country} au {date} ({detail})",
      "Vérifiez le taux et la table des taux datés.", ("tva",)),
     ("TVA-B2C-UE", A, "Vente B2C UE", "Vente {document} à un particulier de l'UE ({country}) au taux de {rate} %",
-     "Confirmez le statut OSS dans les paramètres.", ("tva",)),
+     "Confirmez le statut OSS : réglage tva.oss (Paramétrage > Réglages, ou econn settings set tva.oss oui).",
+     ("tva",)),
     ("TVA-B2B-UE", A, "Vente B2B UE", "Vente intracommunautaire {document} : {detail}",
      "Livraison intracommunautaire exonérée (CGI art. 262 ter I), autoliquidation par l'acheteur.", ("tva",)),
     ("TVA-EXPORT", A, "Export hors UE", "Export hors UE, document {document} : {detail}",
@@ -434,7 +443,8 @@ _SEED: list[tuple[str, Level, str, str, str, tuple[str, ...]]] = [
      "Utilisez les codes ISO (devise ISO 4217, pays ISO-2).", ("grilles",)),
     # Sécurité
     ("SEC-SEUIL", E, "Mode de sécurité", "Opération bloquée : {detail}",
-     "Levez le mode de sécurité avec une justification écrite si l'opération est voulue.", ("securite",)),
+     "Levez le mode de sécurité avec une justification écrite si l'opération est voulue, ou changez le seuil "
+     "(réglage securite.<opération>.seuil, Paramétrage > Réglages).", ("securite",)),
     # Reception
     ("REC-ECHEC", E, "Échec d'intégration", "Le document {document} n'a pas pu être intégré : {detail}",
      "Corrigez la cause indiquée puis relancez la réception : les autres documents sont intégrés.",
@@ -456,7 +466,7 @@ _SEED: list[tuple[str, Level, str, str, str, tuple[str, ...]]] = [
 _LOCATION: dict[str, tuple[str | None, str | None]] = {
     "FIC-ENC": (None, "detail"), "FIC-SEP": (None, "separator"), "FIC-SPLIT": (None, "other_files"), "FIC-SANSLIGNE": (None, "value"),
     "FIC-PARTIEL": ("previous_file", None), "FIC-REJET": (None, "reason"), "DOC-HTTTC": (None, "detail"),
-    "COR-CLI-NEW": (None, "customer"), "COR-CLI-HOMO": (None, "customer"), "COR-STALE": ("gc_value", "mapping"),
+    "COR-CLI-NEW": (None, "customer"), "COR-CLI-DEF": ("client", "customer"), "COR-CLI-ABS": (None, "customer"), "COR-CLI-HOMO": (None, "customer"), "COR-STALE": ("gc_value", "mapping"),
     "ART-ABS-GC": (None, "article_ref"), "ART-ABS-SITE": ("article", "article"), "ART-REF-DUP": (None, "article_ref"),
     "ART-NEAR": ("article", "article_ref"), "ART-INACTIF": ("article", None),
     "TVA-CONFLIT": ("vat_label", "vat_label"), "TVA-INCONNU": (None, "rate"), "TVA-B2C-UE": ("document", "rate"),

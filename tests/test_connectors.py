@@ -14,7 +14,7 @@ from econn.config import connectors as c
 from econn import store
 
 VALID = dict(partner="Prestashop", depot="DEP1", entreprise="VIGNE", site="SITE1", transporteur="DANZA",
-             client_family="PARTF", supplier_family="FOUR")
+             client_family="PARTF")
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -57,7 +57,7 @@ def test_required_fields_and_formats(workspace: Path) -> None:
                             articles_send="filtre", mode="webservice")
     errors = c.validate(s, workspace)
     assert errors["code"].startswith("Code invalide")
-    for name in ("partner", "depot", "entreprise", "site", "transporteur", "client_family", "supplier_family"):
+    for name in ("partner", "depot", "entreprise", "site", "transporteur", "client_family"):
         assert errors[name] == "Champ obligatoire.", name
     assert errors["site_url"] == errors["ws_key"] == "Champ obligatoire en mode webservice."
     assert errors["file_encoding"].startswith("Encodage « ebcdic » non pris en charge")
@@ -97,6 +97,49 @@ def test_price_category_and_unit_must_exist_in_the_gc(demo_workspace: Path) -> N
     s = c.get(demo_workspace, "CSV").replace(price_category="VIP", unit="XXX")
     assert c.validate(s, demo_workspace) == {"price_category": "Catégorie tarifaire « VIP » absente de la GC.",
                                              "unit": "Unité « XXX » absente de la GC."}
+
+
+def test_entreprise_site_transporteur_and_family_are_checked_against_the_gc(demo_workspace: Path) -> None:
+    """« --entreprise NOPE » was stored as is (issue #19): once the GC tables are loaded, a value must be one
+    of theirs, and the message names the valid ones."""
+    s = c.get(demo_workspace, "CSV").replace(entreprise="NOPE", site="SITE9", transporteur="UPS",
+                                             client_family="ZZ", default_client="NOBODY")
+    assert c.validate(s, demo_workspace) == {
+        "entreprise": "Entreprise « NOPE » inconnue de la GC : choisissez parmi NEGOCE, VIGNE.",
+        "site": "Site « SITE9 » inconnu de la GC : choisissez parmi SITE1, SITE2.",
+        "transporteur": "Transporteur « UPS » inconnu de la GC : choisissez parmi CHRONO, COLISS, DANZA, ENLEV.",
+        "client_family": "Famille client « ZZ » inconnue des clients de la GC : choisissez parmi PARTF, PRO, REV.",
+        "default_client": "Client « NOBODY » absent de la GC, en sommeil ou fournisseur : indiquez le code d'un "
+                          "client actif (par exemple ADAAN, ADADI, ADAET).",
+    }
+    assert c.validate(s.replace(entreprise="NEGOCE", site="SITE2", transporteur="COLISS", client_family="PRO",
+                                default_client="PROSPEC"), demo_workspace) == {}
+    with pytest.raises(c.ConnectorValidationError):
+        c.update(demo_workspace, "CSV", entreprise="NOPE")
+    assert c.get(demo_workspace, "CSV").entreprise == "VIGNE"
+
+
+def test_gc_tables_not_loaded_check_nothing(workspace: Path) -> None:
+    s = c.ConnectorSettings(code="PRESTA", **{**VALID, "entreprise": "ANY", "client_family": "ANYF"})
+    assert c.validate(s, workspace) == {}
+    with store.transaction(workspace) as con:
+        con.execute("INSERT INTO entreprises (code, libelle) VALUES ('VIGNE', 'Les Vignes')")
+    assert c.validate(s, workspace) == {"entreprise": "Entreprise « ANY » inconnue de la GC : choisissez parmi VIGNE."}
+
+
+def test_cli_refuses_an_unknown_entreprise_naming_the_valid_ones(demo_workspace: Path) -> None:
+    r = cli("connectors", "set", "CSV", "entreprise=NOPE", "--workspace", str(demo_workspace))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "Entreprise « NOPE » inconnue de la GC : choisissez parmi NEGOCE, VIGNE." in r.stderr
+    r = cli("import", "entreprises", str(_entreprises(demo_workspace)), "--workspace", str(demo_workspace))
+    assert r.returncode == 0, r.stderr
+    assert cli("connectors", "set", "CSV", "entreprise=NOPE", "--workspace", str(demo_workspace)).returncode == 0
+
+
+def _entreprises(ws: Path) -> Path:
+    path = ws / "entreprises.csv"
+    path.write_text("Code;Libellé\nNOPE;Nouvelle entreprise\n", encoding="utf-8")
+    return path
 
 
 def test_encodings_and_delimiters_are_normalised() -> None:

@@ -107,13 +107,13 @@ def test_existing_workspace_needs_force(tmp_path: Path) -> None:
 
 def test_connectors_have_the_seed_settings(demo: Path) -> None:
     rows = _q(demo, "SELECT code, partner, mode, articles_send, articles_filter, clients_send, send_contacts, "
-                    "doc_type, tiers_reception, entreprise, site, transporteur, client_family, supplier_family, "
+                    "doc_type, tiers_reception, entreprise, site, transporteur, client_family, default_client, "
                     "auto_payment, file_encoding, file_delimiter, import_dir, export_dir FROM connectors ORDER BY code")
     assert rows == [
         ("CSV", "Autre", "csv", "export", None, "aucun", False, "commandes", "avec_commande", "VIGNE", "SITE1",
-         "DANZA", "PARTF", "FOUR", True, "cp1252", ";", None, None),
+         "DANZA", "PARTF", None, True, "cp1252", ";", None, None),
         ("FACIL", "SuiviETA", "csv", "filtre", "PUB", "tous", True, "livraisons", "avec_commande", "VIGNE",
-         "SITE1", "DANZA", "PARTF", "FOUR", False, "cp1252", ";", None, None),
+         "SITE1", "DANZA", "PARTF", None, False, "cp1252", ";", None, None),
     ]
     for code in ("CSV", "FACIL"):
         assert (demo / "connecteurs" / code / "import").is_dir()

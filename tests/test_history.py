@@ -114,13 +114,30 @@ def test_resolve_requires_a_justification(demo_workspace: Path) -> None:
         "fermée", "agodin", "ressaisi en GC", when)
     assert open_id in _ids(h.query(demo_workspace, kinds="erreurs", limit=10_000))  # still visible
     with pytest.raises(h.HistoryError) as ei:
-        h.resolve(demo_workspace, open_id, "encore", "mleroy")
+        h.resolve(demo_workspace, open_id, "encore une fois", "mleroy")
     assert "déjà fermée (par agodin le 23/11/2026 15:00 : ressaisi en GC)" in ei.value.message_fr
     ok_id = int(h.query(demo_workspace, levels="succès", limit=1).iloc[0]["id"])
     with pytest.raises(h.HistoryError, match="not an error"):
-        h.resolve(demo_workspace, ok_id, "x", "agodin")
+        h.resolve(demo_workspace, ok_id, "ressaisi en GC", "agodin")
     with pytest.raises(h.HistoryError, match="no history row"):
-        h.resolve(demo_workspace, 10**9, "x", "agodin")
+        h.resolve(demo_workspace, 10**9, "ressaisi en GC", "agodin")
+
+
+def test_resolve_and_safety_lift_apply_one_justification_rule(demo_workspace: Path) -> None:
+    """« ok » closed an error while the safety mode asked 10 characters: one rule for both (issue #19)."""
+    from econn.diagnostics import safety
+
+    open_id = int(h.query(demo_workspace, open_only=True).iloc[0]["id"])
+    for short in ("ok", "x", "ressaisi", "1234567890"):
+        with pytest.raises(h.HistoryError) as ei:
+            h.resolve(demo_workspace, open_id, short, "agodin")
+        assert "au moins 10 caractères" in ei.value.message_fr
+        with pytest.raises(safety.SafetyError) as es:
+            safety.lift(demo_workspace, "grilles_suppression", "agodin", short)
+        assert "au moins 10 caractères" in es.value.message_fr
+    assert h.get_entry(demo_workspace, open_id)["state"] == "ouverte"
+    assert h.resolve(demo_workspace, open_id, "ressaisi en GC", "agodin")["state"] == "fermée"
+    assert safety.lift(demo_workspace, "grilles_suppression", "agodin", "ressaisi en GC") > 0
 
 
 def test_cli_resolve(demo_workspace: Path) -> None:
@@ -129,6 +146,9 @@ def test_cli_resolve(demo_workspace: Path) -> None:
     assert r.returncode != 0 and r.stdout == ""
     assert r.stderr.splitlines() == ["econn : La justification est obligatoire pour fermer une erreur "
                                      "(ex. « ressaisi en GC »)."]
+    r = cli("history", "resolve", open_id, "--justification", "ok", "--workspace", str(demo_workspace))
+    assert r.returncode == 2 and r.stdout == ""
+    assert "au moins 10 caractères" in r.stderr and h.get_entry(demo_workspace, int(open_id))["state"] == "ouverte"
     r = cli("history", "resolve", open_id, "--justification", "ressaisi en GC", "--user", "mleroy",
             "--workspace", str(demo_workspace), "--json")
     assert r.returncode == 0, r.stderr

@@ -168,3 +168,48 @@ def test_cli_suggest_and_stale(ws: Path, capsys: pytest.CaptureFixture[str]) -> 
         con.execute("UPDATE units SET actif = false WHERE code = 'UNI'")
     assert main(["mappings", "stale", "--workspace", str(ws)]) == 1
     assert "COR-STALE" in capsys.readouterr().out
+
+
+def test_export_lists_first_what_needs_filling(demo_workspace: Path, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """The pending files' unmapped values (TVA 5,5%, Bouteille, Hollande, ARRO) and the GC articles sent without
+    an external code were missing until someone ran « mappings suggest » by hand (issue #19)."""
+    out = tmp_path / "a-remplir.xlsx"
+    assert main(["mappings", "export", "--xlsx", str(out), "--workspace", str(demo_workspace)]) == 0
+    assert ("À renseigner en tête de feuille : 5 valeur(s) sans correspondance des fichiers en attente, 4 "
+            "article(s) GC envoyé(s) sans code externe.") in capsys.readouterr().out
+    wb = openpyxl.load_workbook(out)
+    firsts = {name: [c.value for c in wb[name][2]] for name in ("TVA", "Unités", "Pays", "Articles")}
+    assert firsts["TVA"][:6] == ["CSV", "TVA 5,5%", None, None, "non_verifie", "V1"]
+    assert firsts["Unités"][:6] == ["CSV", "Bouteille", None, None, "non_verifie", "BTL"]
+    assert firsts["Pays"][:6] == ["CSV", "Hollande", None, None, "non_verifie", "NL"]
+    assert firsts["Articles"][:6] == ["CSV", "ARRO", None, None, "non_verifie", "ARRO"]
+    assert "bloque 1 document en attente (commandes_20261205.csv)" in firsts["Pays"][7]
+    arts = wb["Articles"]
+    without = [r[3].value for r in arts.iter_rows(min_row=2) if r[1].value is None and r[3].value]
+    assert without == ["ARRO", "PUBCAT", "PUBTAB", "PUBTIR"]
+    valid_row = next(i for i, r in enumerate(arts.iter_rows(min_row=2), start=2) if r[4].value == "valide")
+    last_to_fill = max(i for i, r in enumerate(arts.iter_rows(min_row=2), start=2) if r[4].value != "valide")
+    assert last_to_fill < valid_row                                  # what needs filling comes first
+
+
+def test_round_trip_of_the_values_to_fill(demo_workspace: Path, tmp_path: Path) -> None:
+    out = tmp_path / "a-remplir.xlsx"
+    export_xlsx(demo_workspace, out)
+    wb = openpyxl.load_workbook(out)
+    pays = wb["Pays"]
+    pays.cell(row=rows_of(pays)["Hollande"], column=5).value = "valide"       # accept the suggestion NL
+    arts = wb["Articles"]
+    row = next(r for r in arts.iter_rows(min_row=2) if r[1].value is None and r[3].value == "PUBCAT")
+    row[1].value = "CATALOGUE-AH"                                             # the site's code of PUBCAT
+    wb.save(out)
+    res = import_xlsx(demo_workspace, out)
+    assert res.refused == []
+    assert {(c.domain, c.external_value, c.new_gc, c.new_state) for c in res.changed} == {
+        ("pays", "Hollande", "NL", "valide"), ("article", "CATALOGUE-AH", "PUBCAT", "valide")}
+    assert cor.resolve(demo_workspace, "CSV", "pays", ["Hollande"]) == {"Hollande": "NL"}
+    export_xlsx(demo_workspace, out)                                          # filled: no longer listed first
+    wb = openpyxl.load_workbook(out)
+    assert "Hollande" not in [c.value for c in wb["Pays"]["B"] if wb["Pays"].cell(row=c.row, column=5).value
+                              == "non_verifie"]
+    assert "PUBCAT" not in [r[3].value for r in wb["Articles"].iter_rows(min_row=2) if r[1].value is None]

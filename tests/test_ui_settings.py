@@ -9,8 +9,9 @@ import pytest
 from econn.config import connectors
 from econn.ui.settings import SettingsPage
 
-REQUIRED = {"partner": "Prestashop", "depot": "DEP1", "entreprise": "ENT", "site": "SITE",
-            "transporteur": "TRANS", "client_family": "PARTF", "supplier_family": "FOUR"}
+# Values of the demo's GC tables: entreprise, site, transporteur and client family are checked against them.
+REQUIRED = {"partner": "Prestashop", "depot": "DEP1", "entreprise": "VIGNE", "site": "SITE1",
+            "transporteur": "DANZA", "client_family": "PARTF"}
 
 
 @pytest.fixture
@@ -61,6 +62,22 @@ def test_missing_required_field_is_shown_next_to_it(page: SettingsPage, demo_wor
     page.wizard.save_button.click()
     assert "Champ obligatoire" in page.wizard.errors["depot"].value
     assert "NEW1" not in [c.code for c in connectors.list_connectors(demo_workspace)]
+
+
+def test_unknown_gc_values_are_shown_next_to_their_fields(page: SettingsPage, demo_workspace: Path) -> None:
+    page.selector.value = "CSV"
+    page.edit_button.click()
+    _fill(page, entreprise="NOPE", transporteur="UPS", tiers_reception="aucun", default_client="BERTH")
+    page.wizard.save_button.click()
+    assert "choisissez parmi NEGOCE, VIGNE" in page.wizard.errors["entreprise"].value
+    assert "choisissez parmi CHRONO, COLISS, DANZA, ENLEV" in page.wizard.errors["transporteur"].value
+    assert "fournisseur" in page.wizard.errors["default_client"].value
+    assert page.wizard.step == 2
+    assert connectors.get(demo_workspace, "CSV").entreprise == "VIGNE"
+    _fill(page, entreprise="NEGOCE", transporteur="COLISS", default_client="PROSPEC")
+    page.wizard.save_button.click()
+    saved = connectors.get(demo_workspace, "CSV")
+    assert (saved.entreprise, saved.tiers_reception, saved.default_client) == ("NEGOCE", "aucun", "PROSPEC")
 
 
 def test_edit_and_cancel(page: SettingsPage, demo_workspace: Path) -> None:

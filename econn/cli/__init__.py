@@ -30,6 +30,8 @@ COMMAND_MODULES = [
     "econn.cli.connectors_cmds",
     "econn.cli.send_cmds",
     "econn.cli.history_cmds",
+    "econn.cli.settings_cmds",
+    "econn.cli.actions_cmds",
     "econn.cli.diagnose_cmds",
     "econn.cli.backup_cmds",
     "econn.cli.ui_cmds",

@@ -46,8 +46,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("securite", help="mode de sécurité : lever un blocage SEC-SEUIL avec justification",
                        description="Le mode de sécurité bloque une opération qui dépasse son seuil (SEC-SEUIL). "
                                    "« lever » autorise une fois, pendant 24 h, la prochaine exécution de "
-                                   "l'opération ; une justification écrite est obligatoire et conservée dans "
-                                   "l'historique.")
+                                   "l'opération ; une justification écrite est obligatoire (au moins 10 caractères, avec des "
+                                   "lettres, comme pour « econn history resolve ») et conservée dans l'historique.")
     ssub = p.add_subparsers(dest="action", metavar="ACTION")
     ssub.required = True
     lp = ssub.add_parser("lever", help="lever le mode de sécurité pour une opération",

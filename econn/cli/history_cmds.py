@@ -42,7 +42,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     hsub.required = False
     q = hsub.add_parser("resolve", help="fermer une erreur avec une justification obligatoire",
                         description="Ferme une erreur traitée manuellement (ex. document ressaisi en GC). "
-                                    "La justification est obligatoire ; l'erreur reste visible, fermée.")
+                                    "La justification est obligatoire : au moins 10 caractères, avec des lettres "
+                                    "(la règle de « econn securite lever ») ; l'erreur reste visible, fermée.")
     q.add_argument("id", type=int, help="n° (id) de la ligne d'historique")
     q.add_argument("--justification", required=True, metavar="TEXTE", help="pourquoi (ex. « ressaisi en GC »)")
     q.add_argument("--user", metavar="U", help="qui ferme (défaut : l'utilisateur du système)")

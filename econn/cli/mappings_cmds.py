@@ -54,6 +54,8 @@ def _export(args: argparse.Namespace) -> int:
     counts = export_xlsx(resolve_workspace(args.workspace), args.xlsx, args.connector)
     detail = ", ".join(f"{SHEETS[d]} {n}" for d, n in counts.items())
     print(f"Classeur écrit : {args.xlsx} ({detail})")
+    print(f"À renseigner en tête de feuille : {counts.pending} valeur(s) sans correspondance des fichiers en "
+          f"attente, {counts.without_code} article(s) GC envoyé(s) sans code externe.")
     return 0
 
 

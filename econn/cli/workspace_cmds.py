@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import Any
 
 from . import add_map_arg, add_workspace_arg
 
@@ -20,7 +21,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("import", help="importer un export de référence de la GC (CSV ou .xlsx)",
                        description="Charge un export de la GC dans l'espace de travail ; tout ou rien.")
-    p.add_argument("kind", choices=["articles", "tiers", "tva", "unites", "pays", "reglements", "grilles"],
+    p.add_argument("kind", choices=["articles", "tiers", "tva", "unites", "pays", "reglements", "grilles",
+                                    "entreprises", "sites", "transporteurs"],
                    help="type de données")
     p.add_argument("file", help="fichier CSV ou .xlsx")
     mode = p.add_mutually_exclusive_group()
@@ -42,8 +44,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_import)
 
     p = sub.add_parser("status", help="état de l'espace de travail : connecteurs, fichiers en attente",
-                       description="Résumé de l'espace de travail (page d'accueil en texte).")
+                       description="Résumé de l'espace de travail (page d'accueil en texte) : par connecteur, "
+                                   "fichiers en attente, dernière réception, dernier envoi, erreurs non traitées "
+                                   "et compteurs des 48 dernières heures. Comme à l'ouverture de la page "
+                                   "d'accueil, seuls les connecteurs dont la mise à jour des réceptions se fait "
+                                   "« A l'ouverture de l'application » ont leur dossier analysé et un "
+                                   "avertissement quand des données attendent ; --refresh analyse aussi les "
+                                   "autres (bouton « Actualiser les réceptions »).")
     add_workspace_arg(p)
+    p.add_argument("--refresh", action="store_true",
+                   help="analyser aussi les dossiers des connecteurs en mise à jour manuelle")
     p.add_argument("--json", action="store_true", help="sortie JSON")
     p.set_defaults(func=_status)
 
@@ -92,16 +102,44 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from ..history.overview import connector_overview
+    from ..history.overview import connector_overview, pending_warning
     from ..store.workspace import resolve_workspace
 
     ws = resolve_workspace(args.workspace)
-    rows = connector_overview(ws)
+    rows = connector_overview(ws, at_opening=not args.refresh)
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
         return 0
+    if not rows:
+        print("Aucun connecteur paramétré.")
     for r in rows:
-        print(f"{r['code']:<10} fichiers en attente : {r['pending_files']:>3}  "
-              f"dernière réception : {r['last_reception'] or '—'}  "
-              f"48 h : {r['succes_48h']} succès / {r['alertes_48h']} alertes / {r['erreurs_48h']} erreurs")
+        print(_status_text(r))
+    warning = pending_warning(rows)
+    if warning:
+        print(f"Avertissement : {warning}")
     return 0
+
+
+def _when(value: object) -> str:
+    return f"{value:%d/%m/%Y %H:%M}" if hasattr(value, "strftime") else "—"
+
+
+def _count(n: int, word: str) -> str:
+    """« 0 alerte », « 1 alerte », « 2 alertes » (French puts 0 and 1 in the singular)."""
+    return f"{n} {word}" if abs(n) < 2 or word.endswith("s") else f"{n} {word}s"
+
+
+def _status_text(r: dict[str, Any]) -> str:
+    """One connector as the home page shows it, in a few lines of text."""
+    refresh = "à l'ouverture" if r["refresh"] == "ouverture" else "manuelle"
+    n = r["pending_files"]
+    pending = "non analysés (mise à jour manuelle : econn status --refresh)" if n is None else _count(n, "fichier")
+    errors = int(r["open_errors"])
+    state = ("aucune erreur" if not errors
+             else f"{_count(errors, 'erreur')} non traitée{'s' if errors > 1 else ''}")
+    return (f"{r['code']} ({r['partner']}, {str(r['mode']).upper()}, mise à jour des réceptions : {refresh})\n"
+            f"  état des synchronisations : {state}\n"
+            f"  en attente : {pending} ; dernière réception : {_when(r['last_reception'])}\n"
+            f"  dernier envoi : {_when(r['last_send'])}\n"
+            f"  48 h : {_count(r['succes_48h'], 'succès')} / {_count(r['alertes_48h'], 'alerte')} / "
+            f"{_count(r['erreurs_48h'], 'erreur')}")

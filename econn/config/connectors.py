@@ -101,8 +101,8 @@ class ConnectorSettings:
     transporteur: str | None = None
     auto_payment: bool = False
     client_family: str | None = None
-    supplier_family: str | None = None
     tiers_reception: str = "avec_commande"
+    default_client: str | None = None
     refresh: str = "manuel"
 
     def step(self, step: str) -> dict[str, Any]:
@@ -180,10 +180,12 @@ FIELDS: tuple[FieldSpec, ...] = (
               "Générer automatiquement un règlement lors de l'intégration des documents", "bool", choices=_YES_NO),
     FieldSpec("client_family", "receptions", "Famille client affectée lors de la création d'un tiers",
               required=True),
-    FieldSpec("supplier_family", "receptions", "Famille fournisseur affectée lors de la création d'un tiers",
-              required=True),
     FieldSpec("tiers_reception", "receptions", "Réception des tiers", "choice", True,
-              (("avec_commande", "Clients avec commande"), ("aucun", "Non concerné"))),
+              (("avec_commande", "Clients avec commande"), ("aucun", "Non concerné")),
+              help="Non concerné : aucun tiers n'est créé ; la commande d'un client inconnu va au client par "
+                   "défaut, ou est bloquée (COR-CLI-ABS)"),
+    FieldSpec("default_client", "receptions", "Client affecté par défaut (réception des tiers « Non concerné »)",
+              help="code d'un client de la GC ; vide : la commande d'un client inconnu est bloquée"),
     FieldSpec("refresh", "receptions", "Mise à jour des réceptions", "choice", True,
               (("manuel", "Manuellement"), ("ouverture", "A l'ouverture de l'application"))),
 )
@@ -278,8 +280,9 @@ def validate(settings: ConnectorSettings, workspace: str | os.PathLike[str] | No
     transporteur, client and supplier families; site address and key in webservice mode; the filter when
     « filtre » is chosen); the code format; choices; encoding among :data:`SUPPORTED_ENCODINGS`; a one-character
     delimiter; folders that exist and are writable (a temporary file is created and deleted) or, when left
-    empty, a default folder that can be created; filters that parse; price category and unit present in the
-    GC tables (when a workspace or a connection is given).
+    empty, a default folder that can be created; filters that parse; and, when a workspace or a connection is
+    given, price category and unit present in the GC tables, entreprise, site, transporteur, client family
+    and default customer among the GC's once those tables are loaded (the message names the valid values).
 
     Args:
         settings: the settings to check.
@@ -333,23 +336,58 @@ def validate(settings: ConnectorSettings, workspace: str | os.PathLike[str] | No
             if problem:
                 errors[name] = problem
     if con is not None or workspace is not None:
-        checks = [(n, t, getattr(s, n)) for n, t in (("price_category", "price_categories"), ("unit", "units"))
-                  if getattr(s, n) and n not in errors]
-        if checks:
-            missing = _missing_codes(con, workspace, checks)
-            labels = {"price_category": "Catégorie tarifaire", "unit": "Unité"}
-            for name, value in missing:
-                errors[name] = f"{labels[name]} « {value} » absente de la GC."
+        todo = [n for n in _GC_CHECKS if getattr(s, n) and n not in errors]
+        if todo:
+            errors.update(_gc_problems(con, workspace, s, todo))
     return errors
 
 
-def _missing_codes(con: duckdb.DuckDBPyConnection | None, workspace: str | os.PathLike[str] | None,
-                   checks: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
-    def run(c: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
-        out = []
-        for name, table, value in checks:
-            if store.first(c.execute(f"SELECT 1 FROM {store.quote_ident(table)} WHERE code = ?", [value])) is None:
-                out.append((name, value))
+# Field → (SQL listing the GC values it may take, French message when it names another one). The price
+# category and the unit must exist; the others are checked once their GC table is loaded (an empty list
+# means « not loaded yet »: nothing to check against).
+_GC_CHECKS: dict[str, tuple[str, str]] = {
+    "price_category": ("SELECT code FROM price_categories ORDER BY code",
+                       "Catégorie tarifaire « {v} » absente de la GC."),
+    "unit": ("SELECT code FROM units ORDER BY code", "Unité « {v} » absente de la GC."),
+    "entreprise": ("SELECT code FROM entreprises WHERE actif ORDER BY code",
+                   "Entreprise « {v} » inconnue de la GC : choisissez parmi {known}."),
+    "site": ("SELECT code FROM sites WHERE actif ORDER BY code",
+             "Site « {v} » inconnu de la GC : choisissez parmi {known}."),
+    "transporteur": ("SELECT code FROM transporteurs WHERE actif ORDER BY code",
+                     "Transporteur « {v} » inconnu de la GC : choisissez parmi {known}."),
+    "client_family": ("SELECT DISTINCT famille FROM tiers WHERE type <> 'fournisseur' "
+                      "AND nullif(trim(famille), '') IS NOT NULL ORDER BY 1",
+                      "Famille client « {v} » inconnue des clients de la GC : choisissez parmi {known}."),
+    "default_client": ("SELECT code FROM tiers WHERE actif AND type <> 'fournisseur' ORDER BY code",
+                       "Client « {v} » absent de la GC, en sommeil ou fournisseur : indiquez le code d'un client "
+                       "actif (par exemple {known})."),
+}
+_MUST_EXIST = ("price_category", "unit")
+_SHOWN_VALUES = 12
+
+
+def _gc_problems(con: duckdb.DuckDBPyConnection | None, workspace: str | os.PathLike[str] | None,
+                 s: ConnectorSettings, names: list[str]) -> dict[str, str]:
+    """French messages for the fields whose value is not among the GC values (read in one connection)."""
+    def run(c: duckdb.DuckDBPyConnection) -> dict[str, str]:
+        out = {}
+        for name in names:
+            sql, message = _GC_CHECKS[name]
+            value = getattr(s, name)
+            if name == "default_client":   # thousands of tiers: look the one up, show a few
+                if store.first(c.execute("SELECT 1 FROM tiers LIMIT 1")) is None:
+                    continue
+                known = [r[0] for r in c.execute(sql + " LIMIT 3").fetchall()]
+                ok = store.first(c.execute("SELECT 1 FROM tiers WHERE actif AND type <> 'fournisseur' AND code = ?",
+                                           [value])) is not None
+            else:
+                known = [r[0] for r in c.execute(sql).fetchall()]
+                if not known and name not in _MUST_EXIST:
+                    continue
+                ok = value in known
+            if not ok:
+                shown = ", ".join(known[:_SHOWN_VALUES]) + (" …" if len(known) > _SHOWN_VALUES else "")
+                out[name] = message.format(v=value, known=shown)
         return out
 
     if con is not None:

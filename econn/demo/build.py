@@ -157,8 +157,8 @@ def _connectors(today: dt.date) -> list[Row]:
     updated = dt.datetime.combine(today - dt.timedelta(days=35), dt.time(10, 15))
     common = {"mode": "csv", "hidden": False, "import_dir": None, "export_dir": None, "file_encoding": "cp1252",
               "file_delimiter": ";", "unit": "UNI", "depot": D.DEPOT, "entreprise": D.ENTREPRISE, "site": D.SITE,
-              "transporteur": D.TRANSPORTEUR, "client_family": "PARTF", "supplier_family": "FOUR",
-              "tiers_reception": "avec_commande", "created_at": created, "updated_at": updated}
+              "transporteur": D.TRANSPORTEUR, "client_family": "PARTF", "tiers_reception": "avec_commande",
+              "created_at": created, "updated_at": updated}
     return [
         dict(common, code="FACIL", partner="SuiviETA", articles_send="filtre", articles_filter="PUB",
              price_category="HT", clients_send="tous", clients_filter=None, send_contacts=True,
@@ -189,6 +189,8 @@ def _insert_reference(con: duckdb.DuckDBPyConnection) -> None:
                                      for c, lib, cond in D.PAYMENT_METHODS], None)
     _insert(con, "price_categories", [{"code": c, "libelle": lib, "ttc": ttc}
                                       for c, lib, ttc in D.PRICE_CATEGORIES], None)
+    for table, rows in (("entreprises", D.ENTREPRISES), ("sites", D.SITES), ("transporteurs", D.TRANSPORTEURS)):
+        _insert(con, table, [{"code": c, "libelle": lib, "actif": True} for c, lib in rows], None)
 
 
 _REGULARS_CSV = {"PROSPEC": "PROSPEC", "HUBOL": "C0000318", "OENOT": "C0000562", "VANKO": "C0000734",

@@ -10,6 +10,11 @@ ENTREPRISE = "VIGNE"
 SITE = "SITE1"
 TRANSPORTEUR = "DANZA"
 DEPOT = "DEP1"
+# GC tables the connectors' « Entreprise / Site / Transporteur affecté » are checked against: (code, libellé).
+ENTREPRISES: list[tuple[str, str]] = [("VIGNE", "Les Vignes du Nord"), ("NEGOCE", "Négoce des Flandres")]
+SITES: list[tuple[str, str]] = [("SITE1", "Boutique en ligne"), ("SITE2", "Caveau de Lille")]
+TRANSPORTEURS: list[tuple[str, str]] = [("DANZA", "Danzas"), ("COLISS", "Colissimo"), ("CHRONO", "Chronopost"),
+                                        ("ENLEV", "Enlèvement au caveau")]
 
 # (code, taux, libellé, type) — all French VAT codes of the GC.
 TVA_CODES: list[tuple[str, float, str, str]] = [

@@ -110,10 +110,11 @@ def _ordered(con: duckdb.DuckDBPyConnection, connector: str | None) -> list[find
     return out
 
 
-def _not_sent(con: duckdb.DuckDBPyConnection, connector: str | None) -> list[findings.Finding]:
-    """ART-ABS-SITE: articles the connector sends (export flag or filter family) without external code."""
-    rows = _rows(con, """
-        SELECT k.code AS connector, a.code
+def articles_without_code(con: duckdb.DuckDBPyConnection, connector: str | None) -> list[dict[str, Any]]:
+    """Articles a connector sends (export flag or filter family) that have no external code on it:
+    ``connector``, ``code``, ``libelle``, ordered by connector and code."""
+    return _rows(con, """
+        SELECT k.code AS connector, a.code, a.libelle
         FROM connectors k JOIN articles a ON a.actif AND (
                  (k.articles_send = 'export' AND a.export)
               OR (k.articles_send = 'filtre' AND a.famille IS NOT NULL AND a.famille = k.articles_filter))
@@ -121,8 +122,12 @@ def _not_sent(con: duckdb.DuckDBPyConnection, connector: str | None) -> list[fin
           AND NOT EXISTS (SELECT 1 FROM correspondences c WHERE c.connector = k.code AND c.domain = 'article'
                           AND c.state = 'valide' AND c.gc_value = a.code)
         ORDER BY 1, 2""", [connector, connector])
+
+
+def _not_sent(con: duckdb.DuckDBPyConnection, connector: str | None) -> list[findings.Finding]:
+    """ART-ABS-SITE: articles the connector sends (export flag or filter family) without external code."""
     return [findings.make("ART-ABS-SITE", article=r["code"], source=r["connector"], column="article")
-            for r in rows]
+            for r in articles_without_code(con, connector)]
 
 
 def _references(con: duckdb.DuckDBPyConnection, connector: str | None) -> list[findings.Finding]:

@@ -20,6 +20,7 @@ from typing import Any
 import duckdb
 
 from .. import findings, store
+from ..config.workspace_settings import place
 from .base import DiagnosticResult
 
 NAME = "grilles-prix"
@@ -194,7 +195,8 @@ def _single_rule_checks(con: duckdb.DuckDBPyConnection, today: dt.date,
         elif rem is not None and rem > ceiling:
             out.append(findings.make(
                 "PRIX-REM", findings.Level.ALERTE, **rule, discount=rem, column="remise_pct",
-                hint=f"Remise supérieure au plafond de {fmt_num(ceiling)} % (paramètre {SETTING_MAX_DISCOUNT})."))
+                hint=f"Remise supérieure au plafond de {fmt_num(ceiling)} % (réglage {SETTING_MAX_DISCOUNT} : "
+                     f"{place(SETTING_MAX_DISCOUNT)})."))
         net, cost = r["net"], r["cost"]
         # A discount outside 0–100 % is already PRIX-REM: its absurd net price would only add noise.
         rem_ok = rem is None or 0 < rem <= 100

@@ -18,9 +18,11 @@ from decimal import Decimal
 import duckdb
 
 from .. import findings, store
+from .. import justification as justification_rule
+from ..config.workspace_settings import place
 from ..errors import EconnError
 
-MIN_JUSTIFICATION = 10
+MIN_JUSTIFICATION = justification_rule.MIN_LENGTH
 LIFT_HOURS = 24
 
 
@@ -87,16 +89,17 @@ def check_con(con: duckdb.DuckDBPyConnection, operation: str, affected: int, tot
         exceeded = affected > 0 and measure > limit
         pct = f"{measure:.1f}".replace(".", ",")
         shown = (f"{guard.label} : {affected} sur {total} ({pct} %) dépasse le seuil de {limit} % "
-                 f"(paramètre {setting_key(operation)})")
+                 f"(réglage {setting_key(operation)})")
     else:
         exceeded = affected > limit
         shown = (f"{guard.label} : {affected} dépasse le seuil de {limit} "
-                 f"(paramètre {setting_key(operation)})")
+                 f"(réglage {setting_key(operation)})")
     if not exceeded or active_lift(con, operation, now) is not None:
         return None
     return findings.make("SEC-SEUIL", operation=operation, affected=int(affected), detail=shown,
                          hint=f"Levez le mode de sécurité avec une justification écrite si l'opération est voulue : "
-                              f"econn securite lever --operation {operation} --justification \"…\".")
+                              f"econn securite lever --operation {operation} --justification \"…\" ; ou changez le "
+                              f"seuil ({place(setting_key(operation))}).")
 
 
 def check(workspace: str | os.PathLike[str], operation: str, affected: int, total: int, *,
@@ -126,15 +129,15 @@ def lift(workspace: str | os.PathLike[str], operation: str, user: str | None, ju
     """Lift the safety mode once for an operation, with a written justification; returns the lift id.
 
     Raises:
-        SafetyError: unknown operation, or a justification missing or shorter than 10 characters.
+        SafetyError: unknown operation, or a justification the rule of :mod:`econn.justification` refuses.
     """
     guard = _guard(operation)
-    text = (justification or "").strip()
-    if len(text) < MIN_JUSTIFICATION or not any(ch.isalpha() for ch in text):
-        raise SafetyError(f"lifting {operation} refused: no written justification",
-                          "Levée du mode de sécurité refusée : une justification écrite est obligatoire "
-                          f"(au moins {MIN_JUSTIFICATION} caractères), par exemple « nettoyage annuel validé "
-                          "par la direction ».")
+    why = justification_rule.problem(justification, "lever le mode de sécurité",
+                                     "nettoyage annuel validé par la direction")
+    if why:
+        raise SafetyError(f"lifting {operation} refused: justification missing or too short",
+                          f"Levée du mode de sécurité refusée. {why}")
+    text = justification_rule.clean(justification)
     who = user or current_user()
     now = now or dt.datetime.now()
     with store.transaction(workspace) as con:

@@ -26,6 +26,7 @@ from stdnum import get_cc_module
 from stdnum.eu import vat as eu_vat
 
 from .. import findings, store
+from ..config.workspace_settings import place
 from ..mappings.countries import country_code
 from ..mappings.vat import vat_rate
 from .base import DiagnosticResult
@@ -345,8 +346,8 @@ def _b2c(d: dict[str, Any], top: Decimal, country: str | None, day: dt.date, rat
     detail = (f"ventes à distance UE {day.year} : {_fmt(sales.quantize(Decimal('0.01')))} € HT pour un seuil de "
               f"{_fmt(threshold)} € ; {status} ; {rule}")
     return [findings.make("TVA-B2C-UE", rate=top, country=country, column="taux_tva", detail=detail,
-                          hint=f"{detail[0].upper()}{detail[1:]}. Confirmez le statut OSS dans les paramètres "
-                               f"({SETTING_OSS} = oui/non).", **where)]
+                          hint=f"{detail[0].upper()}{detail[1:]}. Confirmez le statut OSS : réglage {SETTING_OSS} "
+                               f"= oui/non ({place(SETTING_OSS)}).", **where)]
 
 
 def _shipping(d: dict[str, Any], charged: list[Decimal], where: dict[str, Any]) -> list[findings.Finding]:

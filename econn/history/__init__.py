@@ -15,6 +15,7 @@ from .journal import (
     LEVEL_ALIASES,
     LEVELS,
     MAX_RETENTION_MONTHS,
+    RESOLVE_EXAMPLE,
     RETENTION_KEY,
     HistoryError,
     add,
@@ -31,6 +32,6 @@ from .journal import (
 )
 
 __all__ = ["COLUMNS", "DATA_TYPE_LABELS", "DEFAULT_RETENTION_MONTHS", "KIND_ALIASES", "KINDS", "LEVEL_ALIASES",
-           "LEVELS", "MAX_RETENTION_MONTHS", "RETENTION_KEY", "HistoryError", "add", "counts", "cutoff",
+           "LEVELS", "MAX_RETENTION_MONTHS", "RESOLVE_EXAMPLE", "RETENTION_KEY", "HistoryError", "add", "counts", "cutoff",
            "daily_volumes", "escape_like", "get_entry", "purge", "query", "resolve", "retention_months",
            "set_retention_months"]

@@ -28,6 +28,7 @@ from typing import Any
 
 import duckdb
 
+from .. import justification as justification_rule
 from .. import store
 from ..errors import EconnError
 
@@ -39,6 +40,7 @@ KIND_ALIASES = {"receptions": "reception", "réceptions": "reception", "récepti
 LEVEL_ALIASES = {"succes": "succès", "success": "succès", "alertes": "alerte", "erreurs": "erreur",
                  "warning": "alerte", "error": "erreur"}
 RETENTION_KEY = "history.retention_months"
+RESOLVE_EXAMPLE = "ressaisi en GC"
 DEFAULT_RETENTION_MONTHS = 2
 MAX_RETENTION_MONTHS = 120
 
@@ -68,13 +70,13 @@ COLUMNS: dict[str, str] = {
     "justification": "Justification",
 }
 DATA_TYPE_LABELS = {"document": "Document", "client": "Client", "fournisseur": "Fournisseur",
-                    "article": "Article", "fichier": "Fichier", "diagnostic": "Diagnostic"}
+                    "article": "Article", "fichier": "Fichier", "diagnostic": "Diagnostic", "reglage": "Réglage"}
 
 _SELECT = """
     id, connector, kind,
     CASE data_type WHEN 'document' THEN 'Document' WHEN 'client' THEN 'Client'
         WHEN 'fournisseur' THEN 'Fournisseur' WHEN 'article' THEN 'Article' WHEN 'fichier' THEN 'Fichier'
-        WHEN 'diagnostic' THEN 'Diagnostic' ELSE data_type END AS type,
+        WHEN 'diagnostic' THEN 'Diagnostic' WHEN 'reglage' THEN 'Réglage' ELSE data_type END AS type,
     occurred_at AS date_integration, purchase_date AS date_achat, origin_number AS n_doc_origine,
     gc_number AS n_doc_gc, name AS nom, gc_tiers AS code_tiers_gc, origin_tiers AS code_tiers_origine,
     CAST(amount_ttc AS DOUBLE) AS montant_ttc, payment_number AS n_reglement, level, code, message, hint,
@@ -307,7 +309,8 @@ def resolve(workspace: str | os.PathLike[str], entry_id: int, justification: str
     Args:
         workspace: the workspace folder.
         entry_id: the history row's id.
-        justification: why (« ressaisi en GC »); empty or blank is refused.
+        justification: why (« ressaisi en GC »); the rule of :mod:`econn.justification` applies (at least
+            10 characters, with letters), as for lifting the safety mode.
         user: who closes it.
         now: when (default: now).
 
@@ -315,12 +318,12 @@ def resolve(workspace: str | os.PathLike[str], entry_id: int, justification: str
         The closed row (keys of :data:`COLUMNS`); it stays in the history, state « fermée ».
 
     Raises:
-        HistoryError: blank justification or user, unknown row, not an error, already closed.
+        HistoryError: justification missing or too short, blank user, unknown row, not an error, already closed.
     """
-    text = (justification or "").strip()
-    if not text:
-        raise HistoryError("empty justification",
-                           "La justification est obligatoire pour fermer une erreur (ex. « ressaisi en GC »).")
+    why = justification_rule.problem(justification, "fermer une erreur", RESOLVE_EXAMPLE)
+    if why:
+        raise HistoryError("justification missing or too short", why)
+    text = justification_rule.clean(justification)
     who = (user or "").strip()
     if not who:
         raise HistoryError("empty user", "Indiquez qui ferme l'erreur (utilisateur).")

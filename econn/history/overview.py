@@ -34,15 +34,33 @@ def refused_files(workspace: Path, import_dir: str | None, code: str) -> list[tu
     return [(p, problem) for p, problem in _candidates(workspace, import_dir, code) if problem is not None]
 
 
-def connector_overview(workspace: str | os.PathLike[str], now: dt.datetime | None = None) -> list[dict[str, Any]]:
-    """One row per visible connector: pending files, last reception and send, open errors, 48 h counts."""
+def connector_overview(workspace: str | os.PathLike[str], now: dt.datetime | None = None, *,
+                       at_opening: bool = False) -> list[dict[str, Any]]:
+    """One row per visible connector: pending files, last reception and send, open errors, 48 h counts.
+
+    « Mise à jour des réceptions » (connector setting ``refresh``) decides what the home page knows when it
+    opens, as in the e-connecteur: « A l'ouverture de l'application » analyses the import folder and warns
+    that data waits; « Manuellement » shows no warning, and its folder is analysed only when the user asks
+    (« Actualiser les réceptions »).
+
+    Args:
+        workspace: the workspace folder.
+        now: current time (the 48 h counts).
+        at_opening: the page is opening: the import folders of connectors in manual mode are not analysed
+            (their ``pending_files`` is None). False (« Actualiser les réceptions ») analyses every folder.
+
+    Returns:
+        Dicts with ``code, partner, mode, doc_type, refresh, last_reception, last_send, open_errors,
+        succes_48h, alertes_48h, erreurs_48h, pending_files, pending_names`` and ``pending_warning``: True
+        when data waits in the folder of a connector whose receptions update at opening.
+    """
     ws = Path(workspace)
     now = now or dt.datetime.now()
     since = now - dt.timedelta(hours=48)
     with store.connect(ws, read_only=True) as con:
         rows = con.execute(
             """
-            SELECT c.code, c.partner, c.mode, c.import_dir, c.doc_type,
+            SELECT c.code, c.partner, c.mode, c.import_dir, c.doc_type, c.refresh,
                    max(h.occurred_at) FILTER (WHERE h.kind = 'reception') AS last_reception,
                    max(h.occurred_at) FILTER (WHERE h.kind = 'envoi') AS last_send,
                    count(h.id) FILTER (WHERE h.level = 'erreur' AND h.closed_at IS NULL) AS open_errors,
@@ -59,11 +77,26 @@ def connector_overview(workspace: str | os.PathLike[str], now: dt.datetime | Non
     out = []
     for r in rows:
         d = dict(zip(cols, r))
-        files = pending_files(ws, d.pop("import_dir"), d["code"])
-        d["pending_files"] = len(files)
-        d["pending_names"] = [p.name for p in files]
+        import_dir = d.pop("import_dir")
+        if at_opening and d["refresh"] != "ouverture":
+            d["pending_files"], d["pending_names"] = None, []
+        else:
+            files = pending_files(ws, import_dir, d["code"])
+            d["pending_files"] = len(files)
+            d["pending_names"] = [p.name for p in files]
+        d["pending_warning"] = d["refresh"] == "ouverture" and bool(d["pending_files"])
         out.append(d)
     return out
+
+
+def pending_warning(rows: list[dict[str, Any]]) -> str | None:
+    """The e-connecteur's « données en attente de réception » warning, for the connectors whose receptions
+    update at opening (None when no such connector has data waiting)."""
+    waiting = [r for r in rows if r.get("pending_warning")]
+    if not waiting:
+        return None
+    parts = [f"{r['code']} ({r['pending_files']} fichier{'s' if r['pending_files'] > 1 else ''})" for r in waiting]
+    return "Des données sont en attente de réception : " + ", ".join(parts) + "."
 
 
 def level_counts(workspace: str | os.PathLike[str], hours: int = 48, now: dt.datetime | None = None) -> dict[str, int]:

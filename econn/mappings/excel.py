@@ -1,9 +1,10 @@
 """Excel round trip of the correspondences: export for editing, import back with validation.
 
-The workbook has one sheet per domain (TVA, Unités, Pays, Règlements, Articles, Tiers), values not
-yet validated first, dropdowns of the active GC values (lists on the hidden sheet ``_listes``) and a
-hidden sheet ``_econn`` holding a marker and a format version, so that an import recognises our own
-files and touches nothing otherwise. Every text cell is written as text; one that starts like a
+The workbook has one sheet per domain (TVA, Unités, Pays, Règlements, Articles, Tiers), what needs filling
+first (the pending files' unmapped values, the stored rows not yet validated, the GC articles sent without
+an external code: :mod:`econn.mappings.to_fill`), dropdowns of the active GC values (lists on the hidden
+sheet ``_listes``) and a hidden sheet ``_econn`` holding a marker and a format version, so that an import
+recognises our own files and touches nothing otherwise. Every text cell is written as text; one that starts like a
 formula (``=``, ``+``, ``-``, ``@``, tab, CR) also gets Excel's quote prefix, so a hostile external
 value (``=HYPERLINK(...)``) is shown, never executed (CSV/formula injection).
 """
@@ -23,6 +24,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import correspondences as cor
+from . import to_fill
 from .. import store
 from ..errors import EconnError
 from ..reading.xlsx_guard import check_xlsx
@@ -100,9 +102,20 @@ def _shown(gc: str | None, state: str | None) -> tuple[str, str]:
     return gc or "", ""
 
 
+class ExportCounts(dict[str, int]):
+    """Rows written per domain, and how many of them are values to fill (:mod:`econn.mappings.to_fill`)."""
+
+    pending: int = 0        # unmapped values of the pending files
+    without_code: int = 0   # GC articles sent without an external code
+
+
 def export_xlsx(workspace: str | os.PathLike[str], path: str | os.PathLike[str],
-                connector: str | None = None) -> dict[str, int]:
+                connector: str | None = None) -> ExportCounts:
     """Write the correspondences to an .xlsx file; returns the number of rows per domain.
+
+    Each sheet lists first what needs filling: the unmapped values of the pending files (with their best
+    suggestion, not stored), then the stored correspondences not yet validated, then (Articles) the GC
+    articles sent without an external code, then the validated ones.
 
     Args:
         workspace: the workspace folder.
@@ -110,6 +123,7 @@ def export_xlsx(workspace: str | os.PathLike[str], path: str | os.PathLike[str],
         connector: only this connector's correspondences (default: all).
     """
     df = cor.get(workspace, connector)
+    fill = to_fill.rows(workspace, connector)
     with store.connect(workspace, read_only=True) as con:
         lists = {d: cor.gc_values(con, d) for d in SHEETS}
     wb = openpyxl.Workbook()
@@ -119,7 +133,9 @@ def export_xlsx(workspace: str | os.PathLike[str], path: str | os.PathLike[str],
         lists_ws.cell(row=1, column=j, value=domain)
         for i, v in enumerate(values, start=2):
             _put_text(lists_ws, i, j, v)
-    counts: dict[str, int] = {}
+    counts = ExportCounts()
+    counts.pending = sum(1 for r in fill if r["kind"] == to_fill.PENDING)
+    counts.without_code = sum(1 for r in fill if r["kind"] == to_fill.WITHOUT_CODE)
     states_col = get_column_letter(len(lists) + 1)
     for j, (domain, title) in enumerate(SHEETS.items(), start=1):
         ws = wb.create_sheet(title, index=j - 1)
@@ -131,16 +147,21 @@ def export_xlsx(workspace: str | os.PathLike[str], path: str | os.PathLike[str],
         sub = sub.astype(object).where(sub.notna(), None)
         sub = sub.assign(_done=sub["state"] == "valide").sort_values(
             ["_done", "connector", "external_value", "external_variant"], kind="stable")
-        for i, r in enumerate(sub.itertuples(index=False), start=2):
-            gc_shown, suggestion = _shown(r.gc_value, r.state)
-            for c, v in enumerate([r.connector, r.external_value, r.external_variant, gc_shown, r.state,
-                                   suggestion], start=1):
+        stored = [{**r, "suggestion": None} for r in sub.to_dict("records")]
+        for r in stored:
+            r["gc_value"], r["suggestion"] = _shown(r["gc_value"], r["state"])
+        mine = [r for r in fill if r["domain"] == domain]
+        ordered = ([r for r in mine if r["kind"] == to_fill.PENDING] + [r for r in stored if not r["_done"]]
+                   + [r for r in mine if r["kind"] == to_fill.WITHOUT_CODE] + [r for r in stored if r["_done"]])
+        for i, r in enumerate(ordered, start=2):
+            for c, v in enumerate([r["connector"], r["external_value"], r["external_variant"], r["gc_value"] or "",
+                                   r["state"], r["suggestion"] or ""], start=1):
                 _put_text(ws, i, c, v)
-            if r.score is not None:
-                ws.cell(row=i, column=7, value=float(r.score))
-            _put_text(ws, i, 8, r.reason)
-        counts[domain] = len(sub)
-        last = max(len(sub) + 200, 1000)  # room for rows the user adds
+            if r["score"] is not None:
+                ws.cell(row=i, column=7, value=float(r["score"]))
+            _put_text(ws, i, 8, r["reason"])
+        counts[domain] = len(ordered)
+        last = max(len(ordered) + 200, 1000)  # room for rows the user adds
         col = get_column_letter(j)
         if lists[domain]:
             ref = f"'{LISTS_SHEET}'!${col}$2:${col}${len(lists[domain]) + 1}"
@@ -235,6 +256,9 @@ def import_xlsx(workspace: str | os.PathLike[str], path: str | os.PathLike[str],
                 if not any(vals[:6]):
                     continue
                 ext = cells[1] if isinstance(cells[1], str) else ext  # keep a text value byte for byte
+                if not ext.strip() and domain == "article" and gc_cell and state_cell in ("", "non_verifie"):
+                    result.unchanged += 1   # a GC article without external code, still to fill: nothing to store
+                    continue
 
                 def refuse(reason: str, n: int = n, ext: str = ext) -> None:
                     result.refused.append(Refusal(title, n, ext, reason))
@@ -266,6 +290,8 @@ def import_xlsx(workspace: str | os.PathLike[str], path: str | os.PathLike[str],
                     new_state = "valide"  # typing a GC value is a decision
                 if new_state == "valide" and not new_gc and cur_state == "suggere" and cur_gc:
                     new_gc = cur_gc  # état set to valide on a suggestion: accept it
+                if new_state == "valide" and not new_gc and cur is None and vals[5]:
+                    new_gc = vals[5]  # a pending value's computed suggestion, accepted the same way
                 if new_state == "suggere":
                     refuse("l'état « suggere » est réservé aux suggestions calculées par econn")
                     continue

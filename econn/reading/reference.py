@@ -1,4 +1,5 @@
-"""Import GC reference exports (articles, tiers, VAT codes, units, countries, payments, price grids).
+"""Import GC reference exports (articles, tiers, VAT codes, units, countries, payments, price grids, and the
+entreprises, sites and transporteurs a connector is checked against).
 
 A file is read whole, its headers mapped to canonical columns by the engine of
 :mod:`econn.reading.headers` (``--map`` choices, remembered choices, the recognised
@@ -42,6 +43,9 @@ KINDS: dict[str, tuple[str, str | None, dict[str, str]]] = {
     "pays": ("countries", "code", {"code": "text", "libelle": "text", "ue": "bool"}),
     "reglements": ("payment_methods", "code", {
         "code": "text", "libelle": "text", "condition": "text", "actif": "bool"}),
+    "entreprises": ("entreprises", "code", {"code": "text", "libelle": "text", "actif": "bool"}),
+    "sites": ("sites", "code", {"code": "text", "libelle": "text", "actif": "bool"}),
+    "transporteurs": ("transporteurs", "code", {"code": "text", "libelle": "text", "actif": "bool"}),
     "grilles": ("price_grids", None, {
         "ref": "text", "source": "text", "article": "text", "categorie_tarifaire": "text", "client": "text",
         "qte_min": "decimal", "prix_ht": "decimal", "remise_pct": "decimal", "date_debut": "date",
@@ -49,7 +53,8 @@ KINDS: dict[str, tuple[str, str | None, dict[str, str]]] = {
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
     "articles": ("code",), "tiers": ("code",), "tva": ("code", "taux"), "unites": ("code",),
-    "pays": ("code",), "reglements": ("code",), "grilles": ("article",),
+    "pays": ("code",), "reglements": ("code",), "grilles": ("article",), "entreprises": ("code",),
+    "sites": ("code",), "transporteurs": ("code",),
 }
 
 # The engine's field for a reference column, where the names differ (tiers and articles flows of
@@ -246,7 +251,8 @@ def import_reference(workspace: str | os.PathLike[str], kind: str, path: str | o
 
     Args:
         workspace: workspace folder (created if absent).
-        kind: one of ``articles, tiers, tva, unites, pays, reglements, grilles``.
+        kind: one of ``articles, tiers, tva, unites, pays, reglements, grilles, entreprises, sites,
+            transporteurs``.
         path: CSV (any usual French dialect) or .xlsx file.
         replace: True empties the table first; False adds to it (rows with a known key are updated).
             ``grilles`` has no key: its rules are replaced only when asked (True, after a CSV backup of

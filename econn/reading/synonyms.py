@@ -2,9 +2,9 @@
 
 A flow is what a file carries: ``documents`` (orders), ``tiers``, ``articles`` (shop exports and GC exports
 alike), and the other GC reference exports ``econn import`` loads (``tva``, ``unites``, ``pays``,
-``reglements``, ``grilles``). For each flow, :data:`SYNONYMS` lists its fields in order and, for each field,
-the header names (French and English) that mean it; :func:`econn.reading.headers.map_headers` compares them
-after :func:`econn.reading.headers.normalize`. The names of the registered export formats
+``reglements``, ``grilles``, ``entreprises``, ``sites``, ``transporteurs``). For each flow, :data:`SYNONYMS`
+lists its fields in order and, for each field, the header names (French and English) that mean it;
+:func:`econn.reading.headers.map_headers` compares them after :func:`econn.reading.headers.normalize`. The names of the registered export formats
 (:mod:`econn.reading.formats`) are added to the tiers and articles synonyms by the engine itself.
 
 A name belongs to one field: a name that means different things in different exports is either left
@@ -16,7 +16,7 @@ from __future__ import annotations
 __all__ = ["ALL_FLOWS", "FLOWS", "GC_CODE_FALLBACK", "INVERSE", "NOT_FIELDS", "REFERENCE_FLOWS", "SYNONYMS"]
 
 FLOWS = ("documents", "tiers", "articles")
-REFERENCE_FLOWS = ("tva", "unites", "pays", "reglements", "grilles")
+REFERENCE_FLOWS = ("tva", "unites", "pays", "reglements", "grilles", "entreprises", "sites", "transporteurs")
 ALL_FLOWS = FLOWS + REFERENCE_FLOWS
 
 # A boolean field and the field meaning its opposite: « Sommeil » = 1 is an inactive record.
@@ -201,6 +201,25 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         "code": ["Code", "Code règlement", "Référence"],
         "libelle": ["Libellé", "Désignation", "Intitulé"],
         "condition": ["Condition", "Condition de règlement"],
+        "actif": ["Actif"],
+        "sommeil": ["Sommeil", "En sommeil"],
+    },
+    # What a connector's « Entreprise / Site / Transporteur affecté » is checked against.
+    "entreprises": {
+        "code": ["Code", "Code entreprise", "Référence"],
+        "libelle": ["Libellé", "Raison sociale", "Désignation", "Intitulé"],
+        "actif": ["Actif"],
+        "sommeil": ["Sommeil", "En sommeil"],
+    },
+    "sites": {
+        "code": ["Code", "Code site", "Référence"],
+        "libelle": ["Libellé", "Désignation", "Intitulé"],
+        "actif": ["Actif"],
+        "sommeil": ["Sommeil", "En sommeil"],
+    },
+    "transporteurs": {
+        "code": ["Code", "Code transporteur", "Référence"],
+        "libelle": ["Libellé", "Nom", "Désignation", "Intitulé"],
         "actif": ["Actif"],
         "sommeil": ["Sommeil", "En sommeil"],
     },

@@ -23,7 +23,7 @@ from .model import ReceptionError
 
 # Connector defaults used at integration (connectors table → documents row).
 _CONNECTOR_COLS = ("code", "import_dir", "doc_type", "entreprise", "site", "transporteur", "auto_payment",
-                   "client_family", "price_category", "unit")
+                   "client_family", "price_category", "unit", "tiers_reception", "default_client")
 
 _COPIES = {
     "gc_articles": ("SELECT code, libelle, unite, code_tva, actif FROM articles", []),
@@ -53,6 +53,8 @@ class Connector:
     client_family: str | None
     price_category: str | None
     unit: str | None
+    tiers_reception: str = "avec_commande"   # « Réception des tiers »: avec_commande | aucun (Non concerné)
+    default_client: str | None = None        # where an unknown customer's orders go when tiers are not received
 
     @property
     def document_type(self) -> str:

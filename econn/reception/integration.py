@@ -26,6 +26,7 @@ import pandas as pd
 
 from .. import findings, store
 from ..errors import StoreBusyError
+from ..history.actions import run_pending
 from ..findings import Level
 from ..store.workspace import display_name
 from ..reading.formats import resolve_format
@@ -68,7 +69,8 @@ def integrate(workspace: str | os.PathLike[str], connector: str, file: str | os.
               homonyms: str = "ask", decisions: dict[str, str] | None = None, progress: Progress | None = None,
               user: str | None = None, source_format: str | None = None,
               header_map: dict[str, str | None] | None = None) -> ReceptionAnalysis:
-    """Analyse then integrate a connector's files (one file, or every pending ``*.csv``).
+    """Analyse then integrate a connector's files (one file, or every pending ``*.csv``), after running the
+    actions queued for the connector (:func:`econn.history.actions.run_pending`).
 
     Args:
         workspace: the workspace folder.
@@ -96,6 +98,8 @@ def integrate(workspace: str | os.PathLike[str], connector: str, file: str | os.
         resolve_format([], "documents", source_format)   # an unknown id fails before any file is touched
     check_header_map(header_map)
     conn, files = connector_files(ws, connector, file)
+    # ERO's queue: the actions waiting for this connector run at its next reception (econn actions list).
+    run_pending(ws, connector=connector, user=user)
     files = [into_import_folder(ws, conn, p) for p in files]
     out = ReceptionAnalysis(ws, connector, integrated=True)
     policy = None if homonyms == "ask" else homonyms
@@ -359,8 +363,11 @@ def _history(con: duckdb.DuckDBPyConnection, conn: Connector, st: pd.DataFrame, 
 
 def _remember_tiers(con: duckdb.DuckDBPyConnection, conn: Connector, st: pd.DataFrame,
                     tiers: dict[str, TiersRecap]) -> None:
-    """Store each customer's external code → GC tiers, so it matches by code next time."""
-    rows = st[st.tiers_ext.notna()][["tiers_ext", "tiers_code"]].drop_duplicates("tiers_ext")
+    """Store each customer's external code → GC tiers, so it matches by code next time (not for a customer
+    sent to the connector's default customer: that is where its orders go, not who it is)."""
+    defaults = [k for k, t in tiers.items() if t.by_default]
+    rows = st[st.tiers_ext.notna() & ~st.tiers_ext.isin(defaults)][["tiers_ext", "tiers_code"]]
+    rows = rows.drop_duplicates("tiers_ext")
     if rows.empty:
         return
     con.register("tx", rows)

@@ -13,12 +13,14 @@ from ..store.workspace import display_name
 
 NEW, EXISTING, BLOCKED, WAITING, INTEGRATED = "new", "existing", "blocked", "waiting", "integrated"
 DOC_STATUSES = (NEW, EXISTING, BLOCKED, WAITING, INTEGRATED)
-T_MATCH, T_CREATE, T_HOMONYM = "match", "create", "homonym"
-TIERS_STATUSES = (T_MATCH, T_CREATE, T_HOMONYM)
+T_MATCH, T_CREATE, T_HOMONYM, T_ABSENT = "match", "create", "homonym", "absent"
+# T_ABSENT: an unknown customer that « Réception des tiers : Non concerné » forbids creating, and no default
+# customer to take its orders: they are blocked (COR-CLI-ABS).
+TIERS_STATUSES = (T_MATCH, T_CREATE, T_HOMONYM, T_ABSENT)
 
 STATUS_FR = {NEW: "nouveau document", EXISTING: "déjà intégré", BLOCKED: "bloqué", WAITING: "en attente",
              INTEGRATED: "intégré"}
-TIERS_FR = {T_MATCH: "trouvé", T_CREATE: "à créer", T_HOMONYM: "homonyme"}
+TIERS_FR = {T_MATCH: "trouvé", T_CREATE: "à créer", T_HOMONYM: "homonyme", T_ABSENT: "inconnu, non créé"}
 
 
 class ReceptionError(EconnError):
@@ -66,8 +68,8 @@ class TiersRecap:
 
     Attributes:
         external_code: the key of the customer in the file (code client, else e-mail, else name + CP).
-        status: match | create | homonym (``homonym`` also covers an identifier shared by several
-            GC tiers: a human decides, nothing is guessed).
+        status: match | create | homonym | absent (``homonym`` also covers an identifier shared by several
+            GC tiers: a human decides, nothing is guessed; ``absent``: unknown and not to be created).
         gc_code: the GC tiers (match, or the code created at integration; best candidate for a homonym).
         candidates: GC tiers a homonym could be assigned to.
     """
@@ -82,13 +84,15 @@ class TiersRecap:
     documents: list[str] = field(default_factory=list)
     has_code: bool = True              # the file gives an external customer code (stored as correspondence)
     created: bool = False
+    by_default: bool = False           # unknown customer given the connector's default customer (never stored
+                                       # as its correspondence: the day tiers are received, it gets its own)
     record: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
         return {"external_code": self.external_code, "name": self.name, "status": self.status,
                 "gc_code": self.gc_code, "candidates": self.candidates, "reason": self.reason, "kind": self.kind,
-                "documents": self.documents, "created": self.created}
+                "documents": self.documents, "created": self.created, "by_default": self.by_default}
 
 
 @dataclass

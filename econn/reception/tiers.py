@@ -12,7 +12,7 @@ import pandas as pd
 
 from .. import store
 from .context import Connector
-from .model import T_CREATE, T_HOMONYM, T_MATCH, ReceptionError, TiersRecap
+from .model import T_ABSENT, T_CREATE, T_HOMONYM, T_MATCH, ReceptionError, TiersRecap
 
 HOMONYM_POLICIES = (None, "ask", "create", "assign")
 _RECORD_FIELDS = ("client_ext_id", "code_erp", "societe", "civilite", "nom", "prenom", "email", "telephone",
@@ -83,6 +83,9 @@ def match_file_tiers(ws: Path, conn: Connector, con: duckdb.DuckDBPyConnection, 
         decision = decisions.get(key)
         if status == "match":
             t.gc_code = code
+        elif (status == "create" or decision == "create" or (homonyms == "create" and status in ("homonym",))) \
+                and conn.tiers_reception == "aucun":
+            _not_received(con, conn, t, col, where)
         elif status == "create" or decision == "create" or (homonyms == "create" and status in ("homonym",)):
             t.status = T_CREATE
             family = conn.client_family or "—"
@@ -99,6 +102,24 @@ def match_file_tiers(ws: Path, conn: Connector, con: duckdb.DuckDBPyConnection, 
                     hint=f"{reason} Candidats : {', '.join(t.candidates) or '—'}.")
         out[key] = t
     return out
+
+
+def _not_received(con: duckdb.DuckDBPyConnection, conn: Connector, t: TiersRecap, col: Any,
+                  where: dict[str, Any]) -> None:
+    """« Réception des tiers : Non concerné »: an unknown customer is never created. Its orders go to the
+    connector's default customer (COR-CLI-DEF, alerte), or, without one, each is blocked (COR-CLI-ABS)."""
+    docs = con.execute("SELECT doc, occ, first_line FROM d WHERE tkey = ? ORDER BY first_line",
+                       [t.external_code]).fetchall()
+    if conn.default_client:
+        t.status, t.gc_code, t.by_default = T_MATCH, conn.default_client, True
+        t.reason = "Client par défaut du connecteur (réception des tiers « Non concerné »)"
+        for doc, occ, line in docs:
+            col.add("COR-CLI-DEF", (doc, int(occ)), line=int(line), customer=t.external_code,
+                    client=conn.default_client)
+        return
+    t.status, t.reason = T_ABSENT, "Client inconnu de la GC ; la réception des tiers est « Non concerné »"
+    for doc, occ, line in docs:
+        col.add("COR-CLI-ABS", (doc, int(occ)), line=int(line), customer=t.external_code)
 
 
 # Measured on the demo (2,600 GC tiers, 2 cores): match_tiers normalises every GC phone and name on each

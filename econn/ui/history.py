@@ -8,6 +8,7 @@ from typing import Any
 import ipywidgets as w
 
 from .. import history
+from .. import justification as justification_rule
 from ..store.workspace import resolve_workspace
 from .charts import stacked_bars_svg
 from .common import MessagePanel, load_when_free, page_header
@@ -80,8 +81,9 @@ class HistoryPage(w.VBox):
         self.close_id = w.Dropdown(description="Erreur", options=[("—", None)], value=None,
                                    layout=w.Layout(width="32em"))
         self.close_id.add_class("econn-close-id")
-        self.justification = w.Textarea(placeholder="Justification obligatoire (ex. « ressaisi en GC »)",
-                                        layout=w.Layout(width="32em", height="4em"))
+        self.justification = w.Textarea(
+            placeholder="Justification obligatoire, au moins 10 caractères (ex. « ressaisi en GC »)",
+            layout=w.Layout(width="32em", height="4em"))
         self.justification.add_class("econn-justification")
         self.close_button = _button("Fermer l'erreur", "econn-close", icon="check", button_style="warning")
         self.export_button = _button("Exporter en Excel", "econn-history-export", icon="file-excel-o")
@@ -215,10 +217,11 @@ class HistoryPage(w.VBox):
         if entry is None:
             self.messages.error("Choisissez l'erreur à fermer dans la liste.")
             return
-        text = (self.justification.value or "").strip()
-        if not text:
-            self.messages.error("La justification est obligatoire pour fermer une erreur (ex. « ressaisi en GC »).")
+        why = justification_rule.problem(self.justification.value, "fermer une erreur", history.RESOLVE_EXAMPLE)
+        if why:
+            self.messages.error(why)
             return
+        text = justification_rule.clean(self.justification.value)
         row = history.resolve(self.workspace, int(entry), text, current_user())
         self.justification.value = ""
         self.messages.info(f"Erreur n° {entry} fermée par {row.get('closed_by')} : {text}")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from ..history.overview import connector_overview, level_counts
+from ..history.overview import connector_overview, level_counts, pending_warning
 from ..demo.trainer import is_demo, reset_demo
 from ..store.workspace import resolve_workspace
 from .common import MessagePanel, available_dashboards, css, load_when_free, page_header
@@ -30,6 +30,8 @@ class HomePage(w.VBox):
         self.counts.add_class("econn-counts")
         self.table = w.HTML()
         self.table.add_class("econn-connectors")
+        # « Mise à jour des réceptions : A l'ouverture de l'application »: the e-connecteur's warning.
+        self.pending_warning = css(w.HTML(), "econn-pending-warning")
         self.refresh_button = w.Button(description="Actualiser les réceptions", icon="refresh",
                                        layout=w.Layout(width="auto", margin="0 0 0 1em"))
         self.refresh_button.add_class("econn-refresh")
@@ -47,6 +49,7 @@ class HomePage(w.VBox):
             # Centred: the button sat above the heading's line (the heading has a top margin, the button none).
             w.HBox([w.HTML("<h3>Connecteurs</h3>"), self.refresh_button],
                    layout=w.Layout(align_items="center")),
+            self.pending_warning,
             self.table,
             self.links,
             self.trainer,
@@ -60,7 +63,7 @@ class HomePage(w.VBox):
         self.connector.load()
         if is_demo(self.workspace):
             self._show_trainer()
-        self.refresh()
+        self.refresh(at_opening=True)
 
     def _draw_links(self) -> None:
         links = "".join(
@@ -102,15 +105,21 @@ class HomePage(w.VBox):
         self.refresh()
         self.messages.info(text)
 
-    def refresh(self) -> None:
-        """Re-read the workspace and the import folders."""
+    def refresh(self, at_opening: bool = False) -> None:
+        """Re-read the workspace and the import folders (« Actualiser les réceptions »).
+
+        ``at_opening``: the page is opening, so the import folder of a connector whose receptions update
+        « Manuellement » is not analysed (its column says so) and no warning is shown for it.
+        """
         counts = level_counts(self.workspace)
         self.counts.value = (
             f'<span class="econn-badge econn-succes">{fr_count(counts["succès"], "succès")}</span>'
             f'<span class="econn-badge econn-alerte">{fr_count(counts["alerte"], "alerte")}</span>'
             f'<span class="econn-badge econn-erreur">{fr_count(counts["erreur"], "erreur")}</span>'
         )
-        rows = connector_overview(self.workspace)
+        rows = connector_overview(self.workspace, at_opening=at_opening)
+        warning = pending_warning(rows)
+        self.pending_warning.value = f'<p class="econn-msg-wait">⚠ {esc(warning)}</p>' if warning else ""
         if not rows:
             self.table.value = "<p>Aucun connecteur paramétré.</p>"
             return
@@ -118,8 +127,12 @@ class HomePage(w.VBox):
         for r in rows:
             state = ("✅ Aucune erreur" if not r["open_errors"]
                      else f"❌ {fr_count(r['open_errors'], 'erreur non traitée', 'erreurs non traitées')}")
-            pending = (f"{fr_count(r['pending_files'], 'fichier')} en attente" if r["pending_files"]
-                       else "Aucune donnée en attente")
+            if r["pending_files"] is None:
+                pending = "Dossier non analysé (mise à jour manuelle) : « Actualiser les réceptions »"
+            elif r["pending_files"]:
+                pending = f"{fr_count(r['pending_files'], 'fichier')} en attente"
+            else:
+                pending = "Aucune donnée en attente"
             last = fr_date(r["last_reception"], with_time=True) or "—"
             sent = fr_date(r["last_send"], with_time=True) or "—"
             body.append(

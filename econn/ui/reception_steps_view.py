@@ -135,7 +135,8 @@ def counts_line(files: list[FileAnalysis]) -> str:
     d = " · ".join(_bold_count(c.get(k, 0), *words) for k, words in docs if k != INTEGRATED or c.get(k))
     t = " · ".join(_bold_count(c.get(f"tiers_{k}", 0), *words) for k, words in
                    (("match", ("reconnu", "reconnus")), ("create", ("à créer", "à créer")),
-                    ("homonym", ("homonyme", "homonymes"))))
+                    ("homonym", ("homonyme", "homonymes")), ("absent", ("inconnu non créé", "inconnus non créés")))
+                   if k != "absent" or c.get(f"tiers_{k}"))
     return f'<div class="econn-recap-counts">Documents : {d} — Tiers : {t}</div>'
 
 
@@ -175,7 +176,8 @@ def documents_rows(files: list[FileAnalysis]) -> list[dict[str, Any]]:
     return rows
 
 
-TIERS_STATUS_FR = {"match": "Reconnu", "create": "À créer", "homonym": "Homonyme : à décider"}
+TIERS_STATUS_FR = {"match": "Reconnu", "create": "À créer", "homonym": "Homonyme : à décider",
+                   "absent": "Inconnu, non créé (réception des tiers « Non concerné »)"}
 
 
 def tiers_rows(files: list[FileAnalysis]) -> list[dict[str, Any]]:

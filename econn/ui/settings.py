@@ -1,4 +1,4 @@
-"""« Paramétrage »: the connector list, the three-step wizard, and « Envoyer les données »."""
+"""« Paramétrage »: the connector list, the three-step wizard, « Envoyer les données » and « Réglages »."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from .common import MessagePanel, load_when_free, page_header
 from .format import esc, fr_count, fr_int
 from .history_view import current_user
 from .settings_view import ConnectorWizard
+from .settings_workspace import WorkspaceSettingsBox
 
 LIST_COLUMNS = [("code", "Code"), ("en_liaison_avec", "En liaison avec"), ("mode", "Mode de communication"),
                 ("envoi_articles", "Envoi des articles"), ("envoi_clients", "Envoi des clients"),
@@ -60,6 +61,7 @@ class SettingsPage(w.VBox):
         self.delete_force.add_class("econn-delete-force")
         self.delete_button = _button("Supprimer", "econn-delete", "trash", "danger")
         self.wizard = ConnectorWizard(g, self.save, self.close_wizard)
+        self.workspace_settings = WorkspaceSettingsBox(self.workspace, g, self.messages.info, self.messages.error)
 
         self.send_dir = w.Text(description="Chemin d'export", style={"description_width": "10em"},
                                layout=w.Layout(width="48em"))
@@ -97,6 +99,8 @@ class SettingsPage(w.VBox):
             actions,
             self.wizard,
             self.send_box,
+            w.HTML("<h3>Réglages</h3>"),
+            self.workspace_settings,
         ]
         _show(self.wizard, False)
         self.loaded = load_when_free(self.workspace, self.messages, self.refresh)
@@ -121,6 +125,7 @@ class SettingsPage(w.VBox):
             self.table.value = "<p>Aucun connecteur paramétré : créez-en un.</p>"
         self.selector.load(select=select)
         self.refresh_send()
+        self.workspace_settings.load()
 
     # ------------------------------------------------------------------------------------------ wizard
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from econn.history.overview import connector_overview, level_counts
+from econn.history.overview import connector_overview, level_counts, pending_warning
 from econn.ui.common import available_dashboards
 from econn.ui.format import fr_count
 
@@ -13,12 +13,17 @@ def test_home_shows_the_demo_connectors(page, voila_server) -> None:  # type: ig
     pg, problems = page
     open_dashboard(pg, voila_server, "00_accueil.ipynb", ".econn-home .econn-connectors table")
     table = pg.locator(".econn-connectors")
-    expected = connector_overview(voila_server.workspace)
+    expected = connector_overview(voila_server.workspace, at_opening=True)
     assert {r["code"] for r in expected} == {"CSV", "FACIL"}
     for r in expected:
         row = table.locator(f'tr[data-code="{r["code"]}"]')
         assert row.count() == 1
-        assert f"{fr_count(r['pending_files'], 'fichier')} en attente" in row.inner_text()
+        if r["pending_files"] is None:    # « Mise à jour des réceptions : Manuellement »: not analysed at opening
+            assert "Dossier non analysé" in row.inner_text()
+        else:
+            assert f"{fr_count(r['pending_files'], 'fichier')} en attente" in row.inner_text()
+    warning = pending_warning(expected)
+    assert warning and warning in pg.locator(".econn-pending-warning").inner_text()
     counts = pg.locator(".econn-counts").inner_text()
     levels = level_counts(voila_server.workspace)
     for level in ("succès", "alerte", "erreur"):   # « 1 alerte », « 2 erreurs »: French agreement

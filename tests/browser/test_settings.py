@@ -7,10 +7,11 @@ from econn.config import connectors
 from .conftest import choose_connector, open_dashboard, screenshot
 
 WAIT = 90000
-REQUIRED = {"partner": "Prestashop", "depot": "DEP1", "entreprise": "ENT", "site": "SITE",
-            "transporteur": "TRANS", "client_family": "PARTF", "supplier_family": "FOUR"}
+# Values of the demo's GC tables: entreprise, site, transporteur and client family are checked against them.
+REQUIRED = {"partner": "Prestashop", "depot": "DEP1", "entreprise": "VIGNE", "site": "SITE1",
+            "transporteur": "DANZA", "client_family": "PARTF"}
 STEP = {"code": 1, "import_dir": 1, "partner": 1, "depot": 2, "entreprise": 3, "site": 3, "transporteur": 3,
-        "client_family": 3, "supplier_family": 3}
+        "client_family": 3}
 
 
 def _messages_include(pg, text: str) -> None:  # type: ignore[no-untyped-def]
