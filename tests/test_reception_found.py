@@ -1,0 +1,40 @@
+"""Files the reception property test (test_reception_property.py) found mishandled, each as its minimal file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from econn.cli import main as cli_main
+from econn.reception import analyze
+
+IMPORT = Path("connecteurs") / "CSV" / "import"
+HEADER = ("N° commande;Date commande;Code client;Société;Civilité;Nom;Prénom;E-mail;Téléphone;Mobile;Adresse 1;"
+          "Adresse 2;Code postal;Ville;Pays;Mode de règlement;Référence article;Déclinaison;Désignation;Quantité;"
+          "Unité;PU HT;Remise %;TVA;Frais de port HT;Total HT;Total TTC")
+LINE = ("ZZ_1;06/12/2026;PROSPEC;;M.;Prospect;Paul;;;;;;;;FR;CB;AOPVEMA15B;;AOP VIN EFFERVESCENT 2015 75 cl;1;UNI;"
+        "15,00;0;V2 - 20 %;0,00;15,00;18,00")
+
+
+def _write(ws: Path, text: str, name: str = "trouve.csv") -> Path:
+    imports = ws / IMPORT
+    for old in imports.glob("*.csv"):
+        old.unlink()
+    path = imports / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_last_line_taken_for_a_footer_is_listed(demo_workspace: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """A one-value last line (« ZZ_2 » alone) is a footer to the reader: the reception lists it, with its
+    line, instead of dropping it from the report."""
+    path = _write(demo_workspace, f"{HEADER}\r\n{LINE}\r\nZZ_2\r\n")
+    report = analyze(demo_workspace, "CSV", path).files[0].to_dict()
+    assert [d["lines"] for d in report["documents"]] == [[2]]
+    assert report["skipped_lines"] == [{"line": 3, "kind": "pied", "raw": "ZZ_2"}]
+    assert cli_main(["receive", "--workspace", str(demo_workspace), "--file", str(path), "--dry-run",
+                     "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["files"][0]["skipped_lines"][0]["line"] == 3
