@@ -38,3 +38,18 @@ def test_a_last_line_taken_for_a_footer_is_listed(demo_workspace: Path,
     assert cli_main(["receive", "--workspace", str(demo_workspace), "--file", str(path), "--dry-run",
                      "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["files"][0]["skipped_lines"][0]["line"] == 3
+
+
+def test_a_bare_line_feed_inside_a_crlf_file_rejects_its_lines(demo_workspace: Path) -> None:
+    """An unquoted LF inside a cell of a CRLF file (« Bât. B⏎Entrée 2 ») stopped DuckDB's strict parser: the
+    whole file was refused (« Lecture impossible… state machine reached an invalid state », exit 2). Its two
+    halves are now rejected lines, and the other orders are read."""
+    broken = LINE.replace("PROSPEC;;", "PROSPEC;Bât. B\nEntrée 2;")
+    path = _write(demo_workspace, f"{HEADER}\r\n{broken}\r\n{LINE.replace('ZZ_1', 'ZZ_2')}\r\n")
+    res = analyze(demo_workspace, "CSV", path)
+    report = res.files[0]
+    assert report.error is None
+    assert [r["line"] for r in report.rejects] == [2, 3]
+    assert [(d.number, d.lines) for d in report.documents] == [("ZZ_2", [4])]
+    assert res.exit_code() == 1   # the rejected lines keep the file from being complete
+
