@@ -53,3 +53,15 @@ def test_a_bare_line_feed_inside_a_crlf_file_rejects_its_lines(demo_workspace: P
     assert [(d.number, d.lines) for d in report.documents] == [("ZZ_2", [4])]
     assert res.exit_code() == 1   # the rejected lines keep the file from being complete
 
+
+
+def test_a_reject_placed_at_the_end_of_the_file_is_its_last_line(demo_workspace: Path) -> None:
+    """A last line ``""x`` ended by CRLF in an LF file: DuckDB placed a reject at the end of the file, one line
+    past the last, and the reader stopped with « IndexError » (receive: « erreur inattendue », exit 2)."""
+    path = _write(demo_workspace, f"{HEADER}\n{LINE}\n\"\"x\r\n")
+    res = analyze(demo_workspace, "CSV", path)
+    report = res.files[0]
+    assert report.error is None
+    assert {2, 3} <= {r["line"] for r in report.rejects}
+    assert all(d.status == "blocked" for d in report.documents)
+    assert res.exit_code() == 1

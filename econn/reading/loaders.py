@@ -251,7 +251,8 @@ def _segment_rejects(con: duckdb.DuckDBPyConnection, rej_table: str, idx: _LineI
     out: dict[int, _Rej] = {}
     for pos, etype, csv_line, msg in rows:
         body = (csv_line or "").lstrip("\r\n").replace("\r\n", "\n").rstrip("\r\n")
-        line = idx.line_of(int(pos) + base)
+        # DuckDB places some rejects at the end of the file (empty csv_line): that is the last line.
+        line = min(idx.line_of(int(pos) + base), idx.total)
         first = body.split(term, 1)[0].rstrip("\r")
         for cand in (line, line - 1, line + 1):   # confirm on the text when DuckDB's offset is off
             if 1 <= cand <= idx.total and idx.text(cand) == first:
