@@ -258,7 +258,8 @@ def _segment_rejects(con: duckdb.DuckDBPyConnection, rej_table: str, idx: _LineI
     out: dict[int, _Rej] = {}
     for pos, etype, csv_line, msg in rows:
         body = (csv_line or "").lstrip("\r\n").replace("\r\n", "\n").rstrip("\r\n")
-        line = idx.line_of(int(pos) + base)
+        # DuckDB places some rejects at the end of the file (empty csv_line): that is the last line.
+        line = min(idx.line_of(int(pos) + base), idx.total)
         first = body.split(term, 1)[0].rstrip("\r")
         for cand in (line, line - 1, line + 1):   # confirm on the text when DuckDB's offset is off
             if 1 <= cand <= idx.total and idx.text(cand) == first:
@@ -326,11 +327,20 @@ def _read_segment(con: duckdb.DuckDBPyConnection, path: Path, d: Dialect, ncols:
     # new_line is given only for CR-only files: DuckDB 2.0 reads LF and CRLF by itself, and a forced
     # '\n' on a CRLF file whose quoted cells hold LFs silently returned no rows and no rejects.
     new_line = ", new_line = '\\r'" if d.line_terminator == "\r" else ""
-    con.execute(
-        f"CREATE OR REPLACE TABLE {quote_ident(seg)} AS SELECT * FROM read_csv(?, auto_detect = false, "
-        f"header = false, skip = ?, delim = ?, quote = ?, escape = ?{new_line}, columns = {cols}, "
-        "nullstr = ?, store_rejects = true, rejects_table = ?, rejects_scan = ?)",
-        [str(path), skip, d.delimiter, quote, escape, "\0", rej, rej + "_scan"])
+    sql = (f"CREATE OR REPLACE TABLE {quote_ident(seg)} AS SELECT * FROM read_csv(?, auto_detect = false, "
+           f"header = false, skip = ?, delim = ?, quote = ?, escape = ?{new_line}, columns = {cols}, "
+           "nullstr = ?, store_rejects = true, rejects_table = ?, rejects_scan = ?")
+    params = [str(path), skip, d.delimiter, quote, escape, "\0", rej, rej + "_scan"]
+    try:
+        con.execute(sql + ")", params)
+    except duckdb.InvalidInputException as exc:
+        # A line end of another kind outside quotes (a bare LF in a CRLF or CR file, a CR in an LF file)
+        # stops DuckDB's strict parser for the whole file. Read again without strict mode: the broken
+        # record comes back as rejected lines (MISSING COLUMNS), the others are read as before.
+        if "state machine reached an invalid state" not in str(exc):
+            raise
+        con.execute(f"DROP TABLE IF EXISTS {quote_ident(rej)}; DROP TABLE IF EXISTS {quote_ident(rej + '_scan')}")
+        con.execute(sql + ", strict_mode = false)", params)
 
 
 def _row_spans(con: duckdb.DuckDBPyConnection, seg: str, ncols: int, term: int, n: int) -> np.ndarray:

@@ -144,6 +144,7 @@ def analyze_file(ws: Path, conn: Connector, path: Path, *, homonyms: str | None 
     con = fa._con = res.con
     fa.rows = res.rows_ok + res.rows_rejected
     fa.rejects = [{"line": r.line, "reason": r.reason, "raw": r.raw} for r in res.rejects]
+    fa.skipped_lines = [{"line": s.line, "kind": s.kind, "raw": s.raw} for s in res.skipped]
     rejected_lines = {r.line for r in res.rejects}
     col.items += [f for f in res.findings if not (f.code == "FIC-REJET" and f.line in rejected_lines)]
     found = resolve_format(res.columns, "documents", source_format)

@@ -105,6 +105,8 @@ class FileAnalysis:
     tiers: list[TiersRecap] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     rejects: list[dict[str, Any]] = field(default_factory=list)
+    # Lines the reader left out on purpose (preamble, blank line, footer): {"line", "kind", "raw"}.
+    skipped_lines: list[dict[str, Any]] = field(default_factory=list)
     rows: int = 0
     renamed_to: Path | None = None
     sha256: str = ""
@@ -153,6 +155,7 @@ class FileAnalysis:
             "tiers": [t.to_dict() for t in self.tiers],
             "findings": [_finding_dict(f) for f in self.findings],
             "rejects": self.rejects,
+            "skipped_lines": self.skipped_lines,
         }
 
 
