@@ -50,7 +50,10 @@ def test_a_bare_line_feed_inside_a_crlf_file_rejects_its_lines(demo_workspace: P
     report = res.files[0]
     assert report.error is None
     assert [r["line"] for r in report.rejects] == [2, 3]
-    assert [(d.number, d.lines) for d in report.documents] == [("ZZ_2", [4])]
+    docs = {d.number: d for d in report.documents}
+    assert docs["ZZ_2"].lines == [4] and docs["ZZ_2"].status != "blocked"
+    # Each rejected half blocks the document its first field names (ZZ_1; the second half's « Entrée 2 »).
+    assert docs["ZZ_1"].status == "blocked" and docs["ZZ_1"].lines == [2]
     assert res.exit_code() == 1   # the rejected lines keep the file from being complete
 
 
