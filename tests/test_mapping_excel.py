@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import zipfile
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pandas as pd
 import pytest
 from test_mappings_helpers import CONNECTOR, fill_gc
 
+from econn import store
 from econn.mappings import correspondences as cor
 from econn.cli import main
 from econn.mappings.excel import HEADERS, MappingFileError, export_xlsx, import_xlsx
@@ -163,7 +165,6 @@ def test_cli_suggest_and_stale(ws: Path, capsys: pytest.CaptureFixture[str]) -> 
     out = capsys.readouterr().out
     assert "« Kilo » → KG" in out and "« furlong » : aucune suggestion" in out
     assert main(["mappings", "stale", "--workspace", str(ws)]) == 0
-    from econn import store
     with store.transaction(ws) as con:
         con.execute("UPDATE units SET actif = false WHERE code = 'UNI'")
     assert main(["mappings", "stale", "--workspace", str(ws)]) == 1
@@ -184,7 +185,11 @@ def test_export_lists_first_what_needs_filling(demo_workspace: Path, tmp_path: P
     assert firsts["Unités"][:6] == ["CSV", "Bouteille", None, None, "non_verifie", "BTL"]
     assert firsts["Pays"][:6] == ["CSV", "Hollande", None, None, "non_verifie", "NL"]
     assert firsts["Articles"][:6] == ["CSV", "ARRO", None, None, "non_verifie", "ARRO"]
-    assert "bloque 1 document en attente (commandes_20261205.csv)" in firsts["Pays"][7]
+    # The demo names its files after the day it was built: the order written « Hollande » is in the file of D-2.
+    with store.connect(demo_workspace, read_only=True) as con:
+        built = dt.date.fromisoformat(str(store.get_setting(con, "demo.today")))
+    two_days_before = built - dt.timedelta(days=2)
+    assert f"bloque 1 document en attente (commandes_{two_days_before:%Y%m%d}.csv)" in firsts["Pays"][7]
     arts = wb["Articles"]
     without = [r[3].value for r in arts.iter_rows(min_row=2) if r[1].value is None and r[3].value]
     assert without == ["ARRO", "PUBCAT", "PUBTAB", "PUBTIR"]
