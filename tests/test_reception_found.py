@@ -1,4 +1,4 @@
-"""Files the reception property test (test_reception_property.py) found mishandled, each as its minimal file."""
+"""Files the reception property test (test_reception_property.py) found mishandled, each as a minimal file."""
 
 from __future__ import annotations
 
@@ -8,14 +8,13 @@ from pathlib import Path
 import pytest
 
 from econn.cli import main as cli_main
+from econn.demo.orders import HEADER as DEMO_HEADER
 from econn.reception import analyze
 
 IMPORT = Path("connecteurs") / "CSV" / "import"
-HEADER = ("N° commande;Date commande;Code client;Société;Civilité;Nom;Prénom;E-mail;Téléphone;Mobile;Adresse 1;"
-          "Adresse 2;Code postal;Ville;Pays;Mode de règlement;Référence article;Déclinaison;Désignation;Quantité;"
-          "Unité;PU HT;Remise %;TVA;Frais de port HT;Total HT;Total TTC")
-LINE = ("ZZ_1;06/12/2026;PROSPEC;;M.;Prospect;Paul;;;;;;;;FR;CB;AOPVEMA15B;;AOP VIN EFFERVESCENT 2015 75 cl;1;UNI;"
-        "15,00;0;V2 - 20 %;0,00;15,00;18,00")
+HEADER = ";".join(DEMO_HEADER)
+LINE = ("ZZ_1;06/12/2026;PROSPEC;;M.;Prospect;Paul;;;;;;;;FR;CB;AOPVEMA15B;;AOP VIN EFFERVESCENT 2015 75 cl;"
+        "1;UNI;15,00;0;V2 - 20 %;0,00;15,00;18,00")
 
 
 def _write(ws: Path, text: str, name: str = "trouve.csv") -> Path:
@@ -56,8 +55,8 @@ def test_a_bare_line_feed_inside_a_crlf_file_rejects_its_lines(demo_workspace: P
 
 
 def test_a_reject_placed_at_the_end_of_the_file_is_its_last_line(demo_workspace: Path) -> None:
-    """A last line ``""x`` ended by CRLF in an LF file: DuckDB placed a reject at the end of the file, one line
-    past the last, and the reader stopped with « IndexError » (receive: « erreur inattendue », exit 2)."""
+    """A last line ``""x`` ended by CRLF in an LF file: DuckDB placed a reject at the end of the file, one
+    line past the last, and the reader stopped with « IndexError » (receive: « erreur inattendue »)."""
     path = _write(demo_workspace, f"{HEADER}\n{LINE}\n\"\"x\r\n")
     res = analyze(demo_workspace, "CSV", path)
     report = res.files[0]

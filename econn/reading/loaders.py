@@ -332,7 +332,8 @@ def _read_segment(con: duckdb.DuckDBPyConnection, path: Path, d: Dialect, ncols:
         # record comes back as rejected lines (MISSING COLUMNS), the others are read as before.
         if "state machine reached an invalid state" not in str(exc):
             raise
-        con.execute(f"DROP TABLE IF EXISTS {quote_ident(rej)}; DROP TABLE IF EXISTS {quote_ident(rej + '_scan')}")
+        for t in (rej, rej + "_scan"):
+            con.execute(f"DROP TABLE IF EXISTS {quote_ident(t)}")
         con.execute(sql + ", strict_mode = false)", params)
 
 
