@@ -9,6 +9,7 @@ import pytest
 
 from econn.cli import main as cli_main
 from econn.demo.orders import HEADER as DEMO_HEADER
+from econn.reading.loaders import read_csv
 from econn.reception import analyze
 
 IMPORT = Path("connecteurs") / "CSV" / "import"
@@ -39,19 +40,21 @@ def test_a_last_line_taken_for_a_footer_is_listed(demo_workspace: Path,
     assert json.loads(capsys.readouterr().out)["files"][0]["skipped_lines"][0]["line"] == 3
 
 
-def test_a_bare_line_feed_inside_a_crlf_file_rejects_its_lines(demo_workspace: Path) -> None:
-    """An unquoted LF inside a cell of a CRLF file (« Bât. B⏎Entrée 2 ») stopped DuckDB's strict parser: the
-    whole file was refused (« Lecture impossible… state machine reached an invalid state », exit 2). Its two
-    halves are now rejected lines, and the other orders are read."""
+def test_a_bare_line_feed_inside_a_crlf_file_stays_in_its_value(demo_workspace: Path) -> None:
+    """An unquoted LF inside a cell of a CRLF file (« Bât. B⏎Entrée 2 ») stopped DuckDB's parser: the whole
+    file was refused (« Lecture impossible… state machine reached an invalid state », exit 2). It is no line
+    end of this file: the record is read whole, the LF kept in its value, every line accounted for."""
     broken = LINE.replace("PROSPEC;;", "PROSPEC;Bât. B\nEntrée 2;")
     path = _write(demo_workspace, f"{HEADER}\r\n{broken}\r\n{LINE.replace('ZZ_1', 'ZZ_2')}\r\n")
     res = analyze(demo_workspace, "CSV", path)
     report = res.files[0]
-    assert report.error is None
-    assert [r["line"] for r in report.rejects] == [2, 3]
-    assert [(d.number, d.lines) for d in report.documents] == [("ZZ_2", [4])]
-    assert res.exit_code() == 1   # the rejected lines keep the file from being complete
-
+    assert report.error is None and report.rejects == []
+    assert [(d.number, d.lines) for d in report.documents] == [("ZZ_1", [2]), ("ZZ_2", [4])]
+    assert res.exit_code() in (0, 1)
+    res.close()
+    rows = read_csv(path)
+    assert rows.con.execute(f"SELECT \"Société\" FROM {rows.table} ORDER BY _line").fetchall()[0] == (
+        "Bât. B\nEntrée 2",)
 
 
 def test_a_reject_placed_at_the_end_of_the_file_is_its_last_line(demo_workspace: Path) -> None:
