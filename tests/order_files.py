@@ -152,6 +152,7 @@ class OrderFile:
     records: list[int] = field(default_factory=list)
     header_line: int = 1
     orders: int = 0
+    headers: tuple[str, ...] = ()
 
     def write(self, folder: Path) -> Path:
         """Write the file into ``folder``; returns its path."""
@@ -480,4 +481,4 @@ def order_files(draw: st.DrawFn, pool: DemoPool, name: str = "commandes.csv", me
         line += buf.getvalue()[before:].count(term)
     text = buf.getvalue()
     data = text.encode("cp1252", errors="replace") if encoding == "cp1252" else text.encode(encoding)
-    return OrderFile(name, lay.id, data, starts, len(preamble) + 1, n_orders)
+    return OrderFile(name, lay.id, data, starts, len(preamble) + 1, n_orders, tuple(headers))

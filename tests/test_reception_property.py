@@ -4,7 +4,8 @@ Each example is a file of :func:`order_files.order_files` (every registered form
 synonyms; known and unknown articles, tiers, VAT labels, units, countries, payments; empty, dropped and
 unknown columns; odd values; stray, blank, preamble and footer lines; any separator, decimal mark, encoding
 and line end), received on a private copy of the demo whose store is restored between examples, with a
-drawn homonym policy, sometimes another pending file holding part of its lines, sometimes received twice.
+drawn homonym policy, sometimes an orders format imposed (``--format``) or a header choice remembered,
+another pending file holding part of its lines, or a second reception.
 
 Properties:
 
@@ -44,6 +45,8 @@ from hypothesis import strategies as st
 from econn import store
 from econn.cli import main as cli_main
 from econn.reception import BLOCKED, EXISTING, INTEGRATED, NEW, WAITING, FileAnalysis, analyze, integrate
+from econn.reading.formats import FORMATS
+from econn.reading.headers import SYNONYMS, remember_mapping
 from econn.reception.pending import clear_cache
 from order_files import DemoPool, OrderFile, order_files
 
@@ -142,14 +145,24 @@ class Run:
     via_cli: bool = False            # integrate through ``econn receive --json`` instead of the API
     other: bool = False              # another pending file holds part of this one's lines (FIC-SPLIT)
     again: bool = False              # receive the file a second time (nothing twice)
+    source_format: str | None = None  # econn receive --format: an orders format imposed, whatever the headers
+    remembered: tuple[int, str | None] | None = None   # a header choice the user saved: (column, field)
 
 
 def _one_in(n: int) -> st.SearchStrategy[bool]:
     return st.integers(0, n - 1).map(lambda k: k == 0)
 
 
-runs = st.builds(Run, homonyms=st.sampled_from(("ask", "ask", "create", "assign")), via_cli=_one_in(10),
-                 other=_one_in(8), again=_one_in(8))
+def _sometimes(strategy: st.SearchStrategy[Any], n: int) -> st.SearchStrategy[Any]:
+    """None, or (one time in ``n``) a value of ``strategy``."""
+    return st.one_of(*[st.none()] * (n - 1), strategy)
+
+
+_ORDER_FORMATS = [f.id for f in FORMATS if f.flow == "documents"]
+runs = st.builds(
+    Run, homonyms=st.sampled_from(("ask", "ask", "create", "assign")), via_cli=_one_in(10), other=_one_in(8),
+    again=_one_in(8), source_format=_sometimes(st.sampled_from(_ORDER_FORMATS), 6),
+    remembered=_sometimes(st.tuples(st.integers(0, 200), st.sampled_from([None, *SYNONYMS["documents"]])), 6))
 
 
 def _part_of(of: OrderFile) -> bytes:
@@ -164,7 +177,12 @@ def receive(bench: Bench, of: OrderFile, run: Run = Run()) -> None:
     path = of.write(bench.imports)
     if run.other:
         (bench.imports / "autre.csv").write_bytes(_part_of(of))
-    res = analyze(bench.ws, CONNECTOR, path, homonyms=None if run.homonyms == "ask" else run.homonyms)
+    if run.remembered is not None and of.headers:
+        column, fld = run.remembered
+        remember_mapping(bench.ws, CONNECTOR, "documents", of.headers[column % len(of.headers)], fld)
+    fmt = run.source_format
+    res = analyze(bench.ws, CONNECTOR, path, homonyms=None if run.homonyms == "ask" else run.homonyms,
+                  source_format=fmt)
     try:
         assert len(res.files) == 1
         before = res.files[0]
@@ -174,17 +192,18 @@ def receive(bench: Bench, of: OrderFile, run: Run = Run()) -> None:
         res.close()
     if run.via_cli:
         code, out = run_cli(["receive", "--workspace", str(bench.ws), "--connector", CONNECTOR, "--file",
-                             str(path), "--homonyms", run.homonyms, "--json"])
+                             str(path), "--homonyms", run.homonyms, "--json",
+                             *(["--format", fmt] if fmt else [])])
         report = json.loads(out)
         assert isinstance(report, dict) and "error" not in report, out[-2000:]
         assert code in (0, 1), out[-2000:]
         check_accounted(of, report["files"][0])
     else:
-        after = integrate(bench.ws, CONNECTOR, path, homonyms=run.homonyms).files[0]
+        after = integrate(bench.ws, CONNECTOR, path, homonyms=run.homonyms, source_format=fmt).files[0]
         check_accounted(of, after.to_dict())
         check_integrated(bench.ws, before, after)
     if run.again and path.exists():   # still pending: a second reception integrates nothing twice
-        second = integrate(bench.ws, CONNECTOR, path, homonyms=run.homonyms).files[0]
+        second = integrate(bench.ws, CONNECTOR, path, homonyms=run.homonyms, source_format=fmt).files[0]
         assert not [f for f in second.findings if f.code == "REC-ECHEC"]
         assert not {d.number for d in second.documents if d.status == INTEGRATED} & {
             d.number for d in before.documents if d.status == NEW}
