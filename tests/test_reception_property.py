@@ -161,8 +161,8 @@ def _sometimes(strategy: st.SearchStrategy[Any], n: int) -> st.SearchStrategy[An
 _ORDER_FORMATS = [f.id for f in FORMATS if f.flow == "documents"]
 runs = st.builds(
     Run, homonyms=st.sampled_from(("ask", "ask", "create", "assign")), via_cli=_one_in(10), other=_one_in(8),
-    again=_one_in(8), source_format=_sometimes(st.sampled_from(_ORDER_FORMATS), 6),
-    remembered=_sometimes(st.tuples(st.integers(0, 200), st.sampled_from([None, *SYNONYMS["documents"]])), 6))
+    again=_one_in(8), source_format=_sometimes(st.sampled_from(_ORDER_FORMATS), 12),
+    remembered=_sometimes(st.tuples(st.integers(0, 200), st.sampled_from([None, *SYNONYMS["documents"]])), 8))
 
 
 def _part_of(of: OrderFile) -> bytes:
