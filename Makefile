@@ -84,9 +84,13 @@ screenshots: $(VENV)/.installed-test browser
 	  tests/browser/test_all_pages.py tests/test_screenshots_listed.py
 
 MINUTES ?= 30
-## Long reliability runs (issue #8): concurrency rounds, SIGKILL loops, hypothesis + atheris; then memory bounds.
+RECEPTION_EXAMPLES ?= 2000
+## Long reliability runs (issue #8): concurrency rounds, SIGKILL loops, hypothesis + atheris; then new generated
+## order files through analyze and integration (issue #18, RECEPTION_EXAMPLES of them); then memory bounds.
 soak: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/soak.py --minutes $(MINUTES)
+	HYPOTHESIS_PROFILE=explore RECEPTION_EXAMPLES=$(RECEPTION_EXAMPLES) $(BIN)/python -m pytest -q -p no:cacheprovider \
+	  --hypothesis-show-statistics tests/test_reception_property.py -k any_order_file
 	$(BIN)/python benchmarks/memory_bounds.py
 
 bench: $(VENV)/.installed-test

@@ -329,18 +329,60 @@ def _read_segment(con: duckdb.DuckDBPyConnection, path: Path, d: Dialect, ncols:
     new_line = ", new_line = '\\r'" if d.line_terminator == "\r" else ""
     sql = (f"CREATE OR REPLACE TABLE {quote_ident(seg)} AS SELECT * FROM read_csv(?, auto_detect = false, "
            f"header = false, skip = ?, delim = ?, quote = ?, escape = ?{new_line}, columns = {cols}, "
-           "nullstr = ?, store_rejects = true, rejects_table = ?, rejects_scan = ?")
-    params = [str(path), skip, d.delimiter, quote, escape, "\0", rej, rej + "_scan"]
+           "nullstr = ?, store_rejects = true, rejects_table = ?, rejects_scan = ?)")
     try:
-        con.execute(sql + ")", params)
+        con.execute(sql, [str(path), skip, d.delimiter, quote, escape, "\0", rej, rej + "_scan"])
+        return
     except duckdb.InvalidInputException as exc:
-        # A line end of another kind outside quotes (a bare LF in a CRLF or CR file, a CR in an LF file)
-        # stops DuckDB's strict parser for the whole file. Read again without strict mode: the broken
-        # record comes back as rejected lines (MISSING COLUMNS), the others are read as before.
         if "state machine reached an invalid state" not in str(exc):
             raise
-        con.execute(f"DROP TABLE IF EXISTS {quote_ident(rej)}; DROP TABLE IF EXISTS {quote_ident(rej + '_scan')}")
-        con.execute(sql + ", strict_mode = false)", params)
+        failure = exc
+    # A line end of another kind (a bare LF in a CRLF or CR file, a bare CR in an LF file) stops DuckDB's
+    # parser for the whole file, even inside a value. It is no line end for econn's line index either:
+    # read a copy where each such byte is a free control character (same length: byte offsets and lines
+    # unchanged), then put the original character back in the values.
+    with tempfile.TemporaryDirectory(prefix="econn-mask-") as tmp:
+        masked = Path(tmp) / "masked.csv"
+        marks = _mask_stray_line_ends(path, masked, d.line_terminator)
+        if marks is None:
+            raise failure
+        for t in (rej, rej + "_scan"):
+            con.execute(f"DROP TABLE IF EXISTS {quote_ident(t)}")
+        con.execute(sql, [str(masked), skip, d.delimiter, quote, escape, "\0", rej, rej + "_scan"])
+    sets = []
+    for i in range(ncols):
+        c = quote_ident(f"c{i}")
+        for mark, orig in marks.items():
+            c = f"replace({c}, chr({mark}), chr({orig}))"
+        sets.append(f"{quote_ident(f'c{i}')} = {c}")
+    con.execute(f"UPDATE {quote_ident(seg)} SET {', '.join(sets)}")
+
+
+_MARKS = (0x1E, 0x1F, 0x1C, 0x1D)
+
+
+def _mask_stray_line_ends(src: Path, dst: Path, line_terminator: str) -> dict[int, int] | None:
+    """Copy ``src`` to ``dst`` with each line-end byte foreign to ``line_terminator`` replaced by a control
+    character absent from the file; returns {mark: original byte}, or None when there is nothing to mask or
+    no free mark."""
+    data = np.fromfile(src, dtype=np.uint8)
+    if line_terminator == "\r":
+        stray = {10: data == 10}
+    else:
+        nxt = np.concatenate([data[1:], np.zeros(1, np.uint8)])
+        prev = np.concatenate([np.zeros(1, np.uint8), data[:-1]])
+        stray = {13: (data == 13) & (nxt != 10)}
+        if line_terminator == "\r\n":
+            stray[10] = (data == 10) & (prev != 13)
+    stray = {b: m for b, m in stray.items() if m.any()}
+    free = [m for m in _MARKS if not (data == m).any()]
+    if not stray or len(free) < len(stray):
+        return None
+    marks = dict(zip(free, stray, strict=False))
+    for mark, orig in marks.items():
+        data[stray[orig]] = mark
+    data.tofile(dst)
+    return marks
 
 
 def _row_spans(con: duckdb.DuckDBPyConnection, seg: str, ncols: int, term: int, n: int) -> np.ndarray:
