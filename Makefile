@@ -71,7 +71,7 @@ docs: $(VENV)/.installed
 	$(BIN)/python tools/gen_docs.py
 
 ## Regenerate docs/screenshots/*.png (the README's images) from the browser tests, then check that the
-## README shows exactly the screenshots the tests take (test_speed.py, which takes none, is left out).
+## README shows exactly the screenshots the tests take.
 ## test_all_pages.py runs last: its screenshots, framed
 ## on each page's result, are the ones kept when another test takes the same name. The pages use emoji
 ## (✅ ❌ 💡): without a colour emoji font, headless chromium draws empty boxes where browsers show them.
@@ -80,7 +80,7 @@ screenshots: $(VENV)/.installed-test browser
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq fonts-noto-color-emoji; }
 	ECONN_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -p no:cacheprovider \
-	  $(filter-out tests/browser/test_all_pages.py tests/browser/test_speed.py,$(sort $(wildcard tests/browser/test_*.py))) \
+	  $(filter-out tests/browser/test_all_pages.py,$(sort $(wildcard tests/browser/test_*.py))) \
 	  tests/browser/test_all_pages.py tests/test_screenshots_listed.py
 
 MINUTES ?= 30

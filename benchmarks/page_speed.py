@@ -27,8 +27,7 @@ kernel pools still filling), in a browser already running; then the server is st
 Prints a table (page, kernel, loads, median, min, max) and writes benchmarks/out/page_speed.json (or
 ``--out``). The browser tests record their own figures under load (benchmarks/out/page_times.json); these
 are the figures of a machine doing nothing else — check the load average printed with them.
-``tests/browser/test_speed.py`` runs this script (two loads per page, preheated and cold) and records its
-figures in page_times.json as well.
+``make bench`` runs it on every page, preheated then cold (``benchmarks/run_all.py``).
 """
 
 from __future__ import annotations

@@ -27,6 +27,9 @@ def main() -> int:
         ["duplicates_quality.py", "--n", "20000", "--seed", "7"],
         ["duplicates_speed.py", "--sizes", "100000" if quick else "100000,1000000"],
         ["history_speed.py", "--rows", "1000000" if quick else "10000000", "--repeat", "25"],
+        # Every page at rest, preheated then cold (a fresh demo, its own Voilà and Chromium).
+        ["page_speed.py", "--repeat", "2" if quick else "5", "--pause", "1", "--quiet-wait", "5"],
+        ["page_speed.py", "--repeat", "2" if quick else "5", "--pause", "1", "--quiet-wait", "5", "--cold"],
     ]
     if not quick:
         steps.append(["memory_bounds.py"])

@@ -15,7 +15,7 @@ Properties:
   here. A file that cannot be read at all is ``FileAnalysis.error``, never an exception;
 - every line of the file is accounted for: in a document (its lines), rejected (line + reason), left out by
   the reader (``skipped_lines``: preamble, blank line, footer) or an orphan row (FIC-ORPH), unless the file
-  as a whole is blocked (FIC-COL) or refused (``error``);
+  as a whole is blocked (FIC-COL, FIC-SANSLIGNE) or refused (``error``);
 - integration integrates exactly what the analysis called « nouveau document », each with all its lines,
   never fails a document (REC-ECHEC), renames the file ``.bak`` only when everything is in the GC, and a
   second reception integrates nothing twice;
@@ -55,6 +55,8 @@ CONNECTOR = "CSV"
 SETTINGS = {"deadline": None, "database": None, "suppress_health_check": list(HealthCheck)}
 # Lines no document holds, but listed with their line number and reason.
 LINE_CODES = ("FIC-ORPH", "FIC-REJET")
+# Findings that block the file as a whole.
+FILE_BLOCKS = ("FIC-COL", "FIC-SANSLIGNE")
 
 
 @dataclass
@@ -96,10 +98,11 @@ def _covered(report: dict[str, Any]) -> set[int]:
 def check_accounted(of: OrderFile, report: dict[str, Any]) -> None:
     """Every line of the file is in a document, rejected, skipped or an orphan (``report``: a file's dict)."""
     codes = {f["code"] for f in report["findings"]}
-    if report["error"] is not None or "FIC-COL" in codes:
-        # The whole file is refused or blocked: nothing of it may be integrated.
+    if report["error"] is not None or codes & set(FILE_BLOCKS):
+        # The whole file is refused or blocked (a required column missing, or an order grid without its
+        # lines): nothing of it may be integrated.
         assert not report["documents"] or all(d["status"] != INTEGRATED for d in report["documents"])
-        assert report["error"] is not None or any(f["code"] == "FIC-COL" and f["level"] == "erreur"
+        assert report["error"] is not None or any(f["code"] in FILE_BLOCKS and f["level"] == "erreur"
                                                   for f in report["findings"])
         return
     missing = sorted(set(of.records) - _covered(report))

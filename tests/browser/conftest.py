@@ -238,6 +238,18 @@ def record_timing(notebook: str, seconds: float) -> None:
     TIMINGS_FILE.write_text(json.dumps(data, indent=1))
 
 
+def wait_disabled(pg: object, css: str, disabled: bool = True) -> None:
+    """Wait until the first element matching ``css`` (or the button inside it) is disabled (or enabled).
+
+    A widget's state and the text next to it arrive in separate messages: reading one right after the
+    other has changed is a race that a busy machine loses.
+    """
+    pg.wait_for_function(  # type: ignore[attr-defined]
+        "([c, d]) => { const e = document.querySelector(c); if (e === null) return false;"
+        " const b = e.matches('button, input, select, textarea') ? e : e.querySelector('button, input, select');"
+        " return b !== null && b.disabled === d; }", arg=[css, disabled], timeout=END_STATE_MS)
+
+
 def screenshot(pg: object, name: str) -> None:
     """Save a screenshot for the README when ``ECONN_SCREENSHOTS`` names a folder."""
     folder = os.environ.get("ECONN_SCREENSHOTS")

@@ -30,6 +30,7 @@ from .conftest import (
     record_timing,
     run_diagnostic,
     screenshot,
+    wait_disabled,
 )
 
 WAIT = 90000
@@ -172,7 +173,7 @@ def _settings(pg, server: VoilaServer) -> None:  # type: ignore[no-untyped-def]
     pg.locator(".econn-wizard .econn-step-1").wait_for(state="visible", timeout=WAIT)
     _wait_text(pg, ".econn-wizard", "Modifier le connecteur FACIL")
     assert pg.locator(".econn-step-1 .econn-field-code input").input_value() == "FACIL"
-    assert pg.locator(".econn-step-1 .econn-field-code input").is_disabled()
+    wait_disabled(pg, ".econn-step-1 .econn-field-code input")
     assert pg.locator(".econn-step-1 .econn-field-partner input").input_value() == before["partner"]
     pg.locator("button.econn-next").click()
     pg.locator(".econn-wizard .econn-step-2").wait_for(state="visible", timeout=WAIT)

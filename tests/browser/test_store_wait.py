@@ -14,7 +14,7 @@ import pytest
 
 from econn import store
 
-from .conftest import record_timing
+from .conftest import record_timing, wait_disabled
 
 SHOW_WITHIN = 12.0   # seconds from navigation to header + waiting line (a page shows in ~3-6 s here)
 HOLD = 6.0           # seconds the store stays busy once the page says it waits
@@ -63,6 +63,6 @@ def test_page_renders_and_says_what_it_waits_for(page, voila_server, notebook: s
     pg.locator(".econn-messages .econn-store-wait").wait_for(state="detached", timeout=10000)
     assert "Espace de travail libéré" in pg.locator(".econn-messages").inner_text()
     assert pg.locator(".econn-messages .econn-msg-error").count() == 0, pg.locator(".econn-messages").inner_text()
-    assert not pg.locator(".econn-header-connector select").is_disabled()
+    wait_disabled(pg, ".econn-header-connector select", disabled=False)
     print(f"\n{notebook}: header and waiting line after {shown:.1f} s; data {loaded:.1f} s after release")
     problems.assert_clean()

@@ -10,7 +10,7 @@ import unicodedata
 
 import pytest
 
-from .conftest import choose_connector, load_pending_file, open_dashboard, screenshot
+from .conftest import choose_connector, load_pending_file, open_dashboard, screenshot, wait_disabled
 
 WAIT = 90000
 REJECTS_FILE = "zz_rejets_nombreux.csv"
@@ -53,7 +53,7 @@ def test_diagnostics_findings_page_sort_and_filter(page, voila_server) -> None: 
     total = int(_text(pg, f"{table} .econn-dt-count").split(" constats")[0].replace(" ", ""))
     pages = -(-total // 50)
     assert total > 100 and _text(pg, f"{table} .econn-dt-page") == f"page 1 / {pages}"
-    assert pg.locator(f"{table} button.econn-dt-prev").is_disabled()
+    wait_disabled(pg, f"{table} button.econn-dt-prev")
 
     # paging: « Suivant » to the last page, which holds the remainder
     first = rows.first.inner_text()
@@ -61,7 +61,7 @@ def test_diagnostics_findings_page_sort_and_filter(page, voila_server) -> None: 
         pg.locator(f"{table} button.econn-dt-next").click()
         _wait_text(pg, f"{table} .econn-dt-page", f"page {n} / {pages}")
     assert rows.count() == total - 50 * (pages - 1) and rows.first.inner_text() != first
-    assert pg.locator(f"{table} button.econn-dt-next").is_disabled()
+    wait_disabled(pg, f"{table} button.econn-dt-next")
 
     # sorting by code, then descending: back to page 1, codes in order
     pg.locator(f"{table} .econn-dt-sort select").select_option(label="Code")

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from econn.ui.tour import STEPS
 
-from .conftest import END_STATE_MS, ROOT, _free_port, open_dashboard, screenshot, stop_process_group
+from .conftest import (END_STATE_MS, ROOT, _free_port, open_dashboard, screenshot, stop_process_group,
+                       wait_disabled)
 
 
 def test_click_through_the_tour(page, voila_server) -> None:  # type: ignore[no-untyped-def]
@@ -24,7 +25,8 @@ def test_click_through_the_tour(page, voila_server) -> None:  # type: ignore[no-
                              arg=[".econn-tour-step", f"Étape {i + 1} / {n}"], timeout=END_STATE_MS)
         pg.wait_for_selector(".econn-tour-figures table", state="visible", timeout=END_STATE_MS)
         assert pg.locator(".econn-messages .econn-msg-error").count() == 0
-    assert pg.locator(".econn-tour-next button, button.econn-tour-next").first.is_disabled()
+    # The step's text and the button's state come in separate widget messages: wait for the end state.
+    wait_disabled(pg, ".econn-tour-next")
     pg.locator(".econn-tour-prev").click()
     pg.wait_for_function("([sel, txt]) => document.querySelector(sel).innerText.includes(txt)",
                          arg=[".econn-tour-step", f"Étape {n - 1} / {n}"], timeout=END_STATE_MS)
