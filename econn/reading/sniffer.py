@@ -192,6 +192,12 @@ def _guess_structure(text: str, dialect: Dialect) -> None:
         # A first row that does not split like the rest argues against the delimiter (W3C test305).
         if len(rows[0]) != width:
             score *= 0.7
+        # Quote characters or line ends left inside the cells: the quotes do not sit at this delimiter's
+        # field bounds ('"",";;"' read with ';' is one record of four cells over two lines). A value with a
+        # doubled quote or a line break keeps it too, but under every delimiter alike.
+        if quote is not None:
+            cells = [c for r in rows[:_TYPED_ROWS] for c in r][:_TYPED_CELLS]
+            score *= 1 - 0.5 * sum(quote in c or "\n" in c or "\r" in c for c in cells) / len(cells)
         # Earlier candidates (',' before ';', '"' before none) win ties: a tiny tie-breaker.
         score *= _PRIOR[delimiter] * (1 - 1e-4 * rank)
         entry = (score, delimiter, quote, escape, records, width, share)
