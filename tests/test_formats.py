@@ -44,7 +44,7 @@ def _fields(name: str) -> dict[str, str | None]:
 
 def test_every_format_has_a_fixture_and_maps_to_canonical_fields() -> None:
     assert sorted(set(FIXTURES.values())) == sorted(f.id for f in FORMATS)
-    assert len(FORMATS) == 14
+    assert len(FORMATS) == 16
     for fmt in FORMATS:
         assert fmt.label and fmt.source and fmt.signature
         bad = {h: f for h, f in fmt.mapping.items() if f is not None and f not in SYNONYMS[fmt.flow]}
@@ -286,7 +286,9 @@ def test_preview_cli_format(tmp_path: Path) -> None:
 
 def test_unknown_format_error() -> None:
     with pytest.raises(UnknownFormatError):
-        get_format("ebp-articles")
+        get_format("ciel-articles")
+    with pytest.raises(UnknownFormatError):
+        get_format("ebp-articles", "tiers")
 
 
 # ---------------------------------------------------------------------------------------------------------
