@@ -131,6 +131,9 @@ def test_tiers_and_articles_mappings() -> None:
     assert _fields("ebp-articles")["VatId"] == "code_tva" and _fields("ebp-articles")["DesCom"] is None
     assert _fields("ebp-tiers")["MainInvoicingAddress_ZipCode"] == "code_postal"
     assert _fields("ebp-tiers")["MainDeliveryAddress_ZipCode"] is None   # not the tiers' own address
+    ebp = get_format("ebp-tiers")
+    got = map_headers(["Id", "MainInvoicingContact_Civility"], "tiers", source_format=ebp)
+    assert [m.field for m in got] == ["code_gc", "civilite"]
 
 
 # ---------------------------------------------------------------------------------------------------------

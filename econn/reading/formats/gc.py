@@ -106,7 +106,8 @@ GC: tuple[SourceFormat, ...] = (
         "Civility|MainInvoicingContact_Civility|MainInvoicingAddress_CountryIsoCode|"
         "MainDeliveryContact_Civility|MainDeliveryAddress_CountryIsoCode|IntracommunityVATNumber|Siren|NAF|"
         "FamilyId|PriceListCategoryId|SettlementModeId|ActiveState")},
-       {"Id": "code_gc", "Name": "societe", "Civility": "civilite", "MainInvoicingContact_Name": "nom",
+       {"Id": "code_gc", "Name": "societe", "Civility": "civilite",
+        "MainInvoicingContact_Civility": "civilite", "MainInvoicingContact_Name": "nom",
         "MainInvoicingContact_FirstName": "prenom", "MainInvoicingContact_Phone": "telephone",
         "MainInvoicingContact_CellPhone": "mobile", "MainInvoicingContact_Email": "email",
         "MainInvoicingAddress_Address1": "adresse1", "MainInvoicingAddress_Address2": "adresse2",
@@ -123,7 +124,8 @@ GC: tuple[SourceFormat, ...] = (
                        "« MainInvoicingAddress_… ») sont repris, pas ceux de livraison "
                        "(« MainDelivery… ») ; « MainInvoicingAddress_Address3 », « _Address4 » et « _State » "
                        "(région) non importés ; « MainInvoicingAddress_CountryIsoCode » est un code pays "
-                       "ISO ; « ActiveState » non importé (codes non documentés)."),
+                       "ISO ; la civilité est « Civility » ou « MainInvoicingContact_Civility » (la première "
+                       "des deux dans le fichier) ; « ActiveState » non importé (codes non documentés)."),
        "noms et types des colonnes de la table Customer : JordanSerafini/DataWarehouse_EBP (804e6687) "
        "Database/interface_EBP/Customer.ts ; ordre : SELECT … FROM \"Customer\" d'un service de migration "
        "EBP public (index 58376758750) ; ordre complet de la table dans un export MySQL d'une base EBP "
