@@ -17,8 +17,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from econn.reading.formats import FORMATS, UnknownFormatError, detect_format, get_format
-from econn.reading.headers import SYNONYMS, map_headers
+from econn.reading.formats import FORMATS, MIN_SIGNATURE, UnknownFormatError, detect_format, get_format
+from econn.reading.headers import SYNONYMS, map_headers, normalize
 from econn.reading.loaders import read_csv
 from econn.reading.reference import import_reference
 from econn.reception import analyze
@@ -44,7 +44,7 @@ def _fields(name: str) -> dict[str, str | None]:
 
 def test_every_format_has_a_fixture_and_maps_to_canonical_fields() -> None:
     assert sorted(set(FIXTURES.values())) == sorted(f.id for f in FORMATS)
-    assert len(FORMATS) == 14
+    assert len(FORMATS) == 16
     for fmt in FORMATS:
         assert fmt.label and fmt.source and fmt.signature
         bad = {h: f for h, f in fmt.mapping.items() if f is not None and f not in SYNONYMS[fmt.flow]}
@@ -128,6 +128,12 @@ def test_tiers_and_articles_mappings() -> None:
     assert _fields("magento-customer-addresses")["vat_id"] == "tva_intra"
     assert _fields("sage100-tiers")["CT_Identifiant"] == "tva_intra"
     assert _fields("gestimum-articles")["FAR_CODE"] == "famille"
+    assert _fields("ebp-articles")["VatId"] == "code_tva" and _fields("ebp-articles")["DesCom"] is None
+    assert _fields("ebp-tiers")["MainInvoicingAddress_ZipCode"] == "code_postal"
+    assert _fields("ebp-tiers")["MainDeliveryAddress_ZipCode"] is None   # not the tiers' own address
+    ebp = get_format("ebp-tiers")
+    got = map_headers(["Id", "MainInvoicingContact_Civility"], "tiers", source_format=ebp)
+    assert [m.field for m in got] == ["code_gc", "civilite"]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -286,7 +292,9 @@ def test_preview_cli_format(tmp_path: Path) -> None:
 
 def test_unknown_format_error() -> None:
     with pytest.raises(UnknownFormatError):
-        get_format("ebp-articles")
+        get_format("ciel-articles")
+    with pytest.raises(UnknownFormatError):
+        get_format("ebp-articles", "tiers")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -345,6 +353,108 @@ def test_import_gestimum_articles_and_tiers(workspace: Path) -> None:
                            "categorie_tarifaire FROM tiers WHERE code = 'C00002'")
     assert got == [("C00002", "Atelier Garnier SARL", None, "4 place Saint-Étienne", "31000", "FR",
                     "FR11123456782", "PRO", "PRO")]
+
+
+GC_FIXTURES = ["sage100-articles", "sage100-tiers", "gestimum-articles", "gestimum-tiers", "ebp-articles",
+               "ebp-tiers"]
+
+
+@pytest.mark.parametrize("name", GC_FIXTURES)
+def test_gc_exports_are_not_confused(name: str) -> None:
+    """Each GC export is recognised as itself, with or without the flow, and reaches no other format's
+    signature (EBP's database names share none with Sage's or Gestimum's)."""
+    cols = _columns(name)
+    own = get_format(name)
+    for flow in (None, own.flow):
+        found = detect_format(cols, flow)
+        assert found is not None and found[0].id == name and found[1] == 1.0
+    seen = {normalize(c) for c in cols}
+    for fmt in FORMATS:
+        if fmt.id != name:
+            share = sum(normalize(h) in seen for h in fmt.signature) / len(fmt.signature)
+            assert share < MIN_SIGNATURE, (name, fmt.id, share)
+    other = "articles" if own.flow == "tiers" else "tiers"
+    assert detect_format(cols, other) is None
+
+
+def test_ebp_extracts_of_other_public_programs_are_recognised() -> None:
+    """The columns a public connector reads from EBP's Item table (ConnecteurEBP QueryHelper: « Id,
+    Caption, SalePriceVatIncluded, VatAmount, PurchasePrice ») are enough to recognise the format; three
+    columns are not (read by the synonyms then, tests/test_reference.py)."""
+    found = detect_format(["Id", "Caption", "SalePriceVatIncluded", "VatAmount", "PurchasePrice"])
+    assert found is not None and found[0].id == "ebp-articles"
+    assert detect_format(["Id", "Caption", "SalePriceVatExcluded"]) is None
+
+
+@pytest.mark.parametrize(("name", "flow", "label"), [
+    ("ebp-articles", "articles", "Extraction des articles EBP (table Item)"),
+    ("ebp-tiers", "tiers", "Extraction des clients EBP (table Customer)")])
+def test_preview_recognises_ebp(name: str, flow: str, label: str) -> None:
+    r = _cli("preview", str(FIX / f"{name}.csv"), "--json", "--rows", "0")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["format"] == {"id": name, "label": label, "score": 1.0} and out["flow"] == flow
+    assert out["encoding"] == "cp1252" and out["rows_rejected"] == 0
+    m = {x["header"]: (x["field"], x["origin"]) for x in out["header_mapping"]}
+    assert m["Id"] == ("code_gc", "format")
+    assert {origin for _, origin in m.values()} == {"format"}   # every column known to the format
+
+
+def test_import_ebp_articles_cli(demo_workspace: Path) -> None:
+    """`econn import articles` takes EBP's Item extraction as it is, on a copy of the demo: every row, no
+    header renamed nor mapped by hand."""
+    r = _cli("import", "articles", str(FIX / "ebp-articles.csv"), "--workspace", str(demo_workspace))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("Format reconnu : Extraction des articles EBP (table Item)\n")
+    assert "5 ligne(s) lue(s) : 5 ajoutée(s), 0 mise(s) à jour" in r.stdout
+    assert ("colonnes ignorées : UniqueId, DesCom, RealStock, SupplierId, ManageStock, Weight, Volume, "
+            "SalePriceVatIncluded") in r.stdout
+    got = _rows(demo_workspace, "SELECT code, libelle, prix_ht, prix_achat, code_tva, actif FROM articles "
+                                "WHERE code IN ('TAS-GRES-01', 'THE-FONTE-08', 'PORT') ORDER BY code")
+    vat = "c7a1e2b4-5d6f-4a8b-9c0d-1e2f3a4b5c6d"   # Item.VatId: the uuid of the rate in EBP's Vat table
+    assert [(c, lib, float(ht), float(pa), tva, a) for c, lib, ht, pa, tva, a in got] == [
+        ("PORT", "Frais de port", 5.0, 0.0, vat, True),
+        ("TAS-GRES-01", "Tasse en grès émaillé", 15.0, 6.2, vat, True),   # not SalePriceVatIncluded (18)
+        ("THE-FONTE-08", "Théière en fonte 0,8 L", 45.0, 22.5, vat, True)]
+    five = "('TAS-GRES-01', 'THE-FONTE-08', 'SAV-LAV-100', 'BOU-CIRE-FIG', 'PORT')"
+    assert _rows(demo_workspace, f"SELECT count(*) FROM articles WHERE code IN {five}") == [(5,)]
+
+
+def test_import_ebp_tiers_cli(demo_workspace: Path) -> None:
+    """`econn import tiers` takes EBP's Customer extraction as it is: the main invoicing contact and address,
+    not the delivery ones."""
+    r = _cli("import", "tiers", str(FIX / "ebp-tiers.csv"), "--workspace", str(demo_workspace))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("Format reconnu : Extraction des clients EBP (table Customer)\n")
+    assert "4 ligne(s) lue(s) : 4 ajoutée(s), 0 mise(s) à jour" in r.stdout
+    got = _rows(demo_workspace, "SELECT code, societe, nom, prenom, telephone, mobile, email, adresse1, "
+                                "adresse2, code_postal, ville, pays, actif FROM tiers "
+                                "WHERE code LIKE 'CL0000%' ORDER BY code")
+    assert got == [
+        ("CL00001", "LEFÈVRE Élodie", "Lefèvre", "Élodie", None, "06 12 34 56 78",
+         "elodie.lefevre@example.fr", "12 rue de la République", "Bâtiment B", "69002", "Lyon", None, True),
+        ("CL00002", "ATELIER GARNIER SARL", "Garnier", "François", "05 61 23 45 67", None,
+         "f.garnier@atelier-garnier.example", "4 place Saint-Étienne", None, "31000", "Toulouse", None, True),
+        ("CL00003", "PERRIN Anaïs", "Perrin", "Anaïs", "04 93 12 34 56", None, "anais.perrin@example.fr",
+         "3 promenade des Anglais", "Appt 14", "06000", "Nice", None, True),
+        ("CL00004", "LES JARDINS D'ÉMILE", "Vandamme", "Émile", "+32 2 512 34 56", None,
+         "compta@jardins-emile.example", "Avenue Louise 231", None, "1050", "Bruxelles", None, True)]
+
+
+def test_import_ebp_tiers_country_and_vat_number(workspace: Path, tmp_path: Path) -> None:
+    """Columns of the Customer table beyond the fixture's, in the table's own order (a MySQL export of an EBP
+    base, SOURCES.md): ISO country code and intra-EU VAT number."""
+    f = tmp_path / "clients.csv"
+    f.write_bytes(("Id;Civility;Name;MainInvoicingAddress_Address1;MainInvoicingAddress_ZipCode;"
+                   "MainInvoicingAddress_City;MainInvoicingAddress_CountryIsoCode;MainInvoicingContact_Name;"
+                   "MainInvoicingContact_FirstName;MainInvoicingContact_Email;IntracommunityVATNumber;"
+                   "ActiveState\r\n"
+                   "CL00004;;LES JARDINS D'ÉMILE;Avenue Louise 231;1050;Bruxelles;BE;Vandamme;Émile;"
+                   "compta@jardins-emile.example;BE0123456749;0\r\n").encode("cp1252"))
+    rep = import_reference(workspace, "tiers", f)
+    assert rep.format == "ebp-tiers" and rep.ignored_columns == ["ActiveState"]
+    assert _rows(workspace, "SELECT code, societe, code_postal, pays, tva_intra, actif FROM tiers") == [
+        ("CL00004", "LES JARDINS D'ÉMILE", "1050", "BE", "BE0123456749", True)]
 
 
 def test_import_cli_says_the_format(workspace: Path) -> None:

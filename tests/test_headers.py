@@ -126,7 +126,8 @@ def test_gc_export_names_are_synonyms_without_the_format() -> None:
 
 
 def test_ebp_database_names() -> None:
-    """EBP Gestion Commerciale's column names (tables Item and Customer, tests/fixtures/gc_exports/SOURCES.md)."""
+    """EBP Gestion Commerciale's column names (tables Item and Customer, tests/fixtures/formats/SOURCES.md),
+    with no format given: what an extraction with too few of them to be recognised gets."""
     arts = fields(map_headers(["Id", "Caption", "SalePriceVatExcluded", "SalePriceVatIncluded", "PurchasePrice",
                                "BarCode", "FamilyId", "UnitId", "VatId", "ActiveState", "AllowPublishOnWeb"],
                               "articles"))

@@ -164,7 +164,6 @@ def test_cli_refuses_a_broken_file_with_one_french_line(workspace: Path, tmp_pat
 # ------------------------------------------------------------------------------ GC exports, as they come
 
 FORMATS = Path(__file__).parent / "fixtures" / "formats"
-GC = Path(__file__).parent / "fixtures" / "gc_exports"
 
 
 def _rows(ws: Path, sql: str) -> list[tuple]:
@@ -181,39 +180,17 @@ def _columns_of(src: Path, dst: Path, keep: list[str]) -> Path:
     return dst
 
 
-def test_ebp_articles_extract(workspace: Path) -> None:
-    rep = import_reference(workspace, "articles", GC / "ebp-articles.csv")
-    assert rep.format is None and (rep.rows, rep.inserted) == (5, 5)
-    assert rep.ignored_columns == ["UniqueId", "DesCom", "RealStock", "SupplierId", "ManageStock", "Weight", "Volume",
-                                   "VatId", "SalePriceVatIncluded"]
-    assert _rows(workspace, "SELECT code, libelle, prix_ht, prix_achat, actif FROM articles "
-                            "WHERE code IN ('THE-FONTE-08', 'PORT') ORDER BY code") == [
-        ("PORT", "Frais de port", Decimal("5"), Decimal("0"), True),
-        ("THE-FONTE-08", "Théière en fonte 0,8 L", Decimal("45"), Decimal("22.5"), True)]
-
-
-def test_ebp_customers_extract(workspace: Path) -> None:
-    rep = import_reference(workspace, "tiers", GC / "ebp-clients.csv")
-    assert (rep.rows, rep.inserted) == (4, 4)
-    assert "MainDeliveryAddress_Address1" in rep.ignored_columns and "MainInvoicingAddress_State" in rep.ignored_columns
-    got = _rows(workspace, "SELECT code, societe, nom, prenom, telephone, mobile, email, adresse1, adresse2, "
-                           "code_postal, ville FROM tiers WHERE code IN ('CL00001', 'CL00002') ORDER BY code")
-    assert got == [
-        ("CL00001", "LEFÈVRE Élodie", "Lefèvre", "Élodie", None, "06 12 34 56 78", "elodie.lefevre@example.fr",
-         "12 rue de la République", "Bâtiment B", "69002", "Lyon"),
-        ("CL00002", "ATELIER GARNIER SARL", "Garnier", "François", "05 61 23 45 67", None,
-         "f.garnier@atelier-garnier.example", "4 place Saint-Étienne", None, "31000", "Toulouse")]
-
-
-def test_sage_and_gestimum_exports_with_hidden_columns(workspace: Path, tmp_path: Path) -> None:
+def test_gc_exports_with_hidden_columns(workspace: Path, tmp_path: Path) -> None:
     """Too few columns to recognise the export: read by its field names all the same, sommeil flags inverted; a
-    Sage price (TTC flag) or country name is not read without the format."""
+    Sage price (TTC flag) or country name is not read without the format; EBP's « Id » is the GC code."""
     from econn.reading.formats import detect_format
 
     cases = [
         ("articles", "sage100-articles", ["AR_Ref", "AR_Design", "AR_PrixAch", "AR_PrixVen", "AR_Sommeil"]),
         ("tiers", "sage100-tiers", ["CT_Num", "CT_Intitule", "CT_CodePostal", "CT_Ville", "CT_Pays", "CT_Sommeil"]),
         ("tiers", "gestimum-tiers", ["PCF_CODE", "PCF_RS", "PCF_DORT", "PCF_CP", "PCF_VILLE", "PCF_NII"]),
+        ("articles", "ebp-articles", ["Id", "Caption", "SalePriceVatExcluded"]),
+        ("tiers", "ebp-tiers", ["Name", "Id", "MainInvoicingAddress_ZipCode", "MainInvoicingAddress_City"]),
     ]
     for kind, name, keep in cases:
         f = _columns_of(FORMATS / f"{name}.csv", tmp_path / f"{name}.csv", keep)
@@ -227,6 +204,10 @@ def test_sage_and_gestimum_exports_with_hidden_columns(workspace: Path, tmp_path
                             "WHERE code IN ('CJARDINSEMILE', 'C00002') ORDER BY code") == [
         ("C00002", "Atelier Garnier SARL", "31000", None, True),
         ("CJARDINSEMILE", "LES JARDINS D'ÉMILE", "1050", None, False)]
+    assert _rows(workspace, "SELECT code, libelle, prix_ht FROM articles WHERE code = 'THE-FONTE-08'") == [
+        ("THE-FONTE-08", "Théière en fonte 0,8 L", Decimal("45"))]
+    assert _rows(workspace, "SELECT code, societe, code_postal, ville FROM tiers WHERE code = 'CL00004'") == [
+        ("CL00004", "LES JARDINS D'ÉMILE", "1050", "Bruxelles")]
 
 
 def test_map_option_and_remembered_choices(demo_workspace: Path, tmp_path: Path) -> None:

@@ -54,7 +54,8 @@ _SHIPPING = {
 }
 
 # EBP Gestion Commerciale's database column names (tables Item and Customer), as an SQL extraction of its
-# base writes them; sources in tests/fixtures/gc_exports/SOURCES.md.
+# base writes them; sources in tests/fixtures/formats/SOURCES.md. An extraction with enough of them is
+# recognised as the ebp-articles or ebp-tiers format (econn/reading/formats/gc.py).
 _EBP_TIERS = {
     "code_gc": [],   # « Id »: see GC_CODE_FALLBACK (a shop's « ID » is its own id)
     "societe": ["Name"],

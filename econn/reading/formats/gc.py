@@ -1,4 +1,5 @@
-"""GC software exports: Sage 100 (F_ARTICLE, F_COMPTET extractions) and Gestimum (articles, clients).
+"""GC software exports: Sage 100 (F_ARTICLE, F_COMPTET extractions), Gestimum (articles, clients) and EBP
+Gestion Commerciale (Item, Customer extractions).
 
 Each entry cites its sources; the research behind them is in ``docs/formats.md`` and
 ``tests/fixtures/formats/SOURCES.md``.
@@ -65,4 +66,70 @@ GC: tuple[SourceFormat, ...] = (
        "aide en ligne Gestimum, karla-dedeler/aide-en-ligne (8517d93f) : Imports/ImportRelationTiers/"
        "StructureFichierClients",
        "Structure d'import : celle de l'export supposée identique."),
+
+    # EBP: the titles of its « export paramétrable » are the user's choice and no public source gives them;
+    # the database column names of its tables are public. The first headers are the column order of a public
+    # program's extraction (the fixture's); the others are further columns of the table the format knows.
+    _f("ebp-articles", "Extraction des articles EBP (table Item)", "articles", {"fr": (
+        "Id|UniqueId|Caption|DesCom|SalePriceVatExcluded|RealStock|SupplierId|ManageStock|Weight|Volume|"
+        "VatId|PurchasePrice|SalePriceVatIncluded|DesComClear|BarCode|FamilyId|SubFamilyId|UnitId|CostPrice|"
+        "VatAmount|ActiveState|AllowPublishOnWeb|NotesClear")},
+       {"Id": "code_gc", "Caption": "libelle", "SalePriceVatExcluded": "prix_ht", "VatId": "code_tva",
+        "PurchasePrice": "prix_achat", "SalePriceVatIncluded": "prix_ttc", "BarCode": "ean",
+        "FamilyId": "famille", "UnitId": "unite", "AllowPublishOnWeb": "export"},
+       "Caption|SalePriceVatExcluded|SalePriceVatIncluded|PurchasePrice|VatId",
+       Semantics(prices="HT", decimal=",",
+                 notes="Noms de colonnes de la table Item de la base EBP Gestion Commerciale (extraction "
+                       "SQL/ODBC), pas les titres de l'export paramétrable d'EBP (choisis par "
+                       "l'utilisateur). « Id » est le code article ; « SalePriceVatExcluded » le prix de "
+                       "vente HT (« SalePriceVatIncluded », TTC, non importé) ; « VatId » l'identifiant "
+                       "(uuid) du taux de TVA dans la table Vat d'EBP, repris tel quel comme code TVA ; "
+                       "« ActiveState » non importé (codes non documentés) ; « DesCom » est une description "
+                       "mise en forme (non importée)."),
+       "noms et types des colonnes de la table Item : JordanSerafini/DataWarehouse_EBP (804e6687) "
+       "Database/interface_EBP/Item.ts ; ordre : SELECT … FROM \"Item\" d'un service de migration EBP "
+       "public (index 58376758750) ; ConnecteurEBP QueryHelper (index 29339821141) ; pas de page EBP "
+       "officielle",
+       "Fichier construit (cp1252, « ; », virgule décimale) : une extraction de la base, pas un fichier "
+       "écrit par EBP ; titres de l'export paramétrable d'EBP non trouvés ; sens des valeurs "
+       "d'« ActiveState »."),
+
+    _f("ebp-tiers", "Extraction des clients EBP (table Customer)", "tiers", {"fr": (
+        "Name|Id|MainInvoicingContact_Name|MainInvoicingContact_FirstName|MainInvoicingContact_Phone|"
+        "MainInvoicingContact_CellPhone|MainInvoicingContact_Email|MainDeliveryContact_Name|"
+        "MainDeliveryContact_FirstName|MainDeliveryContact_Phone|MainDeliveryContact_CellPhone|"
+        "MainDeliveryContact_Email|MainInvoicingAddress_Address1|MainInvoicingAddress_Address2|"
+        "MainInvoicingAddress_Address3|MainInvoicingAddress_Address4|MainInvoicingAddress_ZipCode|"
+        "MainInvoicingAddress_City|MainInvoicingAddress_State|MainDeliveryAddress_Address1|"
+        "MainDeliveryAddress_Address2|MainDeliveryAddress_Address3|MainDeliveryAddress_Address4|"
+        "MainDeliveryAddress_ZipCode|MainDeliveryAddress_City|MainDeliveryAddress_State|NotesClear|UniqueId|"
+        "Civility|MainInvoicingContact_Civility|MainInvoicingAddress_CountryIsoCode|"
+        "MainDeliveryContact_Civility|MainDeliveryAddress_CountryIsoCode|IntracommunityVATNumber|Siren|NAF|"
+        "FamilyId|PriceListCategoryId|SettlementModeId|ActiveState")},
+       {"Id": "code_gc", "Name": "societe", "Civility": "civilite",
+        "MainInvoicingContact_Civility": "civilite", "MainInvoicingContact_Name": "nom",
+        "MainInvoicingContact_FirstName": "prenom", "MainInvoicingContact_Phone": "telephone",
+        "MainInvoicingContact_CellPhone": "mobile", "MainInvoicingContact_Email": "email",
+        "MainInvoicingAddress_Address1": "adresse1", "MainInvoicingAddress_Address2": "adresse2",
+        "MainInvoicingAddress_ZipCode": "code_postal", "MainInvoicingAddress_City": "ville",
+        "MainInvoicingAddress_CountryIsoCode": "pays", "IntracommunityVATNumber": "tva_intra",
+        "FamilyId": "famille", "PriceListCategoryId": "categorie_tarifaire", "SettlementModeId": "reglement"},
+       "Name|MainInvoicingContact_Name|MainInvoicingContact_Email|MainInvoicingAddress_Address1|"
+       "MainInvoicingAddress_ZipCode|MainInvoicingAddress_City",
+       Semantics(decimal=",",
+                 notes="Noms de colonnes de la table Customer de la base EBP Gestion Commerciale (extraction "
+                       "SQL/ODBC), pas les titres de l'export paramétrable d'EBP. « Id » est le code "
+                       "client ; « Name » la raison sociale, ou « NOM Prénom » pour un particulier ; le "
+                       "contact et l'adresse de facturation principaux (« MainInvoicingContact_… », "
+                       "« MainInvoicingAddress_… ») sont repris, pas ceux de livraison "
+                       "(« MainDelivery… ») ; « MainInvoicingAddress_Address3 », « _Address4 » et « _State » "
+                       "(région) non importés ; « MainInvoicingAddress_CountryIsoCode » est un code pays "
+                       "ISO ; la civilité est « Civility » ou « MainInvoicingContact_Civility » (la première "
+                       "des deux dans le fichier) ; « ActiveState » non importé (codes non documentés)."),
+       "noms et types des colonnes de la table Customer : JordanSerafini/DataWarehouse_EBP (804e6687) "
+       "Database/interface_EBP/Customer.ts ; ordre : SELECT … FROM \"Customer\" d'un service de migration "
+       "EBP public (index 58376758750) ; ordre complet de la table dans un export MySQL d'une base EBP "
+       "(index 6354970825) ; pas de page EBP officielle",
+       "Fichier construit (cp1252, « ; ») : une extraction de la base, pas un fichier écrit par EBP ; titres "
+       "de l'export paramétrable d'EBP non trouvés ; sens des valeurs d'« ActiveState »."),
 )
