@@ -52,9 +52,12 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
 
-## The whole suite: unit tests, notebooks executed by nbval, browser tests of the served dashboards.
+## The whole suite: unit tests, notebooks executed by nbval, browser tests of the served dashboards, on
+## WORKERS processes (pytest-xdist; conftest.py keeps the browser tests, and each notebook's cells, together).
+WORKERS ?= 2
 test: $(VENV)/.installed-test browser
-	$(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env -p no:cacheprovider
+	$(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env -p no:cacheprovider \
+	  -n $(WORKERS)
 
 ## The same suite on the lowest versions the dependency ranges allow (in .venv-min, see LOWEST above).
 test-min:

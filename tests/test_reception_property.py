@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
 from econn import store
@@ -218,12 +218,28 @@ def receive(bench: Bench, of: OrderFile, run: Run = Run()) -> None:
                                "HAVING count(*) > 1)").fetchall() == [(0,)]
 
 
-@pytest.mark.slow
-@pytest.mark.timeout(120 + 20 * EXAMPLES)
-@settings(max_examples=EXAMPLES, **SETTINGS)
-@given(data=st.data())
-def test_any_order_file_is_analysed_and_integrated_without_a_crash(bench: Bench, data: st.DataObject) -> None:
-    receive(bench, data.draw(order_files(bench.pool), label="file"), data.draw(runs, label="run"))
+def _part(index: int) -> Any:
+    """One of PARTS tests that together receive EXAMPLES files: ``make test`` spreads them over its workers.
+
+    Each part replays its own examples: in the suite profile (derandomize), the seed is the part's number;
+    ``HYPOTHESIS_PROFILE=explore`` draws new ones.
+    """
+    per_part = -(-EXAMPLES // PARTS)
+
+    @pytest.mark.slow
+    @pytest.mark.timeout(120 + 20 * per_part)
+    @settings(max_examples=per_part, **SETTINGS)
+    @given(data=st.data())
+    def test(bench: Bench, data: st.DataObject) -> None:
+        receive(bench, data.draw(order_files(bench.pool), label="file"), data.draw(runs, label="run"))
+
+    test.__name__ = f"test_any_order_file_is_analysed_and_integrated_without_a_crash_{index}"
+    return seed(index)(test) if settings.default.derandomize else test
+
+
+PARTS = 10
+for _i in range(PARTS):
+    globals()[f"test_any_order_file_is_analysed_and_integrated_without_a_crash_{_i}"] = _part(_i)
 
 
 @pytest.mark.slow

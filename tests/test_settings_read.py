@@ -41,7 +41,7 @@ CONNECTOR_READERS: dict[str, tuple[list[str], str]] = {
                         "the articles' custom filter"),
     "price_category": (["econn.send.export:_article_query", "econn.reception.integration:_tiers_codes"],
                        "prices sent; category of the tiers created"),
-    "unit": (["econn.send.export:_article_query", "econn.reception.analysis:analyze_file"],
+    "unit": (["econn.send.export:_article_query", "econn.reception.analysis:_analyze_file"],
              "unit sent; default unit of received lines"),
     "depot": (["econn.send.export:_article_query"], "stock sent"),
     "clients_send": (["econn.send.export:_client_where"], "which clients are sent"),

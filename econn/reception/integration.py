@@ -97,9 +97,10 @@ def integrate(workspace: str | os.PathLike[str], connector: str, file: str | os.
     if source_format is not None:
         resolve_format([], "documents", source_format)   # an unknown id fails before any file is touched
     check_header_map(header_map)
-    conn, files = connector_files(ws, connector, file)
-    # ERO's queue: the actions waiting for this connector run at its next reception (econn actions list).
-    run_pending(ws, connector=connector, user=user)
+    with store.reading(ws):   # one opening of the store for these reads (a queued action's write closes it)
+        conn, files = connector_files(ws, connector, file)
+        # ERO's queue: the actions waiting for this connector run at its next reception (econn actions list).
+        run_pending(ws, connector=connector, user=user)
     files = [into_import_folder(ws, conn, p) for p in files]
     out = ReceptionAnalysis(ws, connector, integrated=True)
     policy = None if homonyms == "ask" else homonyms
