@@ -71,18 +71,23 @@ def _add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print(rows: list[dict], as_json: bool, empty: str) -> None:
+    """The actions as JSON, or one French line each (``empty`` when there is none)."""
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        return
+    for a in rows:
+        print(_line(a))
+    if not rows:
+        print(empty)
+
+
 def _list(args: argparse.Namespace) -> int:
     from ..history.actions import list_actions
     from ..store.workspace import resolve_workspace
 
     rows = list_actions(resolve_workspace(args.workspace), status=args.status, connector=args.connector)
-    if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
-    else:
-        for a in rows:
-            print(_line(a))
-        if not rows:
-            print("Aucune action.")
+    _print(rows, args.json, "Aucune action.")
     return 0
 
 
@@ -91,11 +96,5 @@ def _run(args: argparse.Namespace) -> int:
     from ..store.workspace import resolve_workspace
 
     rows = run_pending(resolve_workspace(args.workspace), connector=args.connector, user=args.user)
-    if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
-    else:
-        for a in rows:
-            print(_line(a))
-        if not rows:
-            print("Aucune action en attente.")
+    _print(rows, args.json, "Aucune action en attente.")
     return 1 if any(a["status"] == FAILED for a in rows) else 0
